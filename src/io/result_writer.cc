@@ -1,0 +1,132 @@
+#include "io/result_writer.h"
+
+#include <cmath>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "icsim/error.h"
+
+namespace icsim {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+}  // namespace
+
+DirectoryWriter::DirectoryWriter(std::string dir, const Scenario& s) : dir_(std::move(dir)), scenario_(s) {
+  fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+  tmp_ = parent / fmt::format(".{}.tmp-{}", dir_.filename().string(), ::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp_, ec);
+  fs::create_directories(tmp_, ec);
+  if (ec) throw InputError(dir_.string(), 0, "", "cannot create the output directory: " + ec.message());
+}
+
+DirectoryWriter::~DirectoryWriter() {
+  if (csv_) std::fclose(csv_);
+  if (json_) std::fclose(json_);
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);
+  }
+}
+
+void DirectoryWriter::begin(const CohortInfo& info) {
+  info_ = info;
+  csv_ = std::fopen((tmp_ / "timeseries.csv").c_str(), "w");
+  json_ = std::fopen((tmp_ / "summary.json").c_str(), "w");
+  if (!csv_ || !json_) throw InputError(dir_.string(), 0, "", "cannot write the output files");
+  std::string header = "patient,time_day";
+  for (const auto& c : info.columns) header += "," + c;
+  if (info.observed) header += ",plasma_total_observed_ug_per_mL";
+  fmt::print(csv_, "{}\n", header);
+  json head = {{"scenario", scenario_.name},
+               {"scenario_file", scenario_.file},
+               {"agent", scenario_.agent.id},
+               {"solver", info.solver},
+               {"patients_requested", scenario_.simulation.patients},
+               {"variability", scenario_.simulation.variability},
+               {"seed", scenario_.simulation.seed},
+               {"units",
+                {{"time", "day"}, {"concentration", "ug/mL"}, {"auc", "ug*day/mL"}, {"dose", "mg"},
+                 {"parameters", "engine units: day, L, nmol, nM (see docs/model.md)"}}}};
+  std::string s = head.dump(1);
+  s.pop_back();  // keep the object open for the patient list
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  fmt::print(json_, "{},\n \"results\": [\n", s);
+}
+
+void DirectoryWriter::patient(const PatientResult& r) {
+  const size_t cols = info_.columns.size() + (info_.observed ? 1 : 0);
+  if (r.ok) {
+    const size_t rows = cols ? r.series.size() / cols : 0;
+    std::string buf;
+    for (size_t i = 0; i < rows; ++i) {
+      buf += fmt::format("{},{:.10g}", r.index, info_.times[i]);
+      for (size_t k = 0; k < cols; ++k) fmt::format_to(std::back_inserter(buf), ",{:.8g}", r.series[i * cols + k]);
+      buf += '\n';
+    }
+    std::fputs(buf.c_str(), csv_);
+  } else {
+    ++failed_;
+  }
+  json p = {{"patient", r.index}, {"status", r.ok ? "ok" : "failed"}};
+  if (!r.ok) {
+    p["error"] = r.error;
+    p["error_time_day"] = r.error_time_day;
+  }
+  json params = json::object();
+  for (size_t i = 0; i < r.params.size() && i < info_.parameters.size(); ++i) params[info_.parameters[i]] = r.params[i];
+  p["parameters"] = params;
+  if (!r.eta.empty()) {
+    json eta = json::object();
+    for (size_t i = 0; i < r.eta.size(); ++i) eta[info_.random_effects[i]] = r.eta[i];
+    p["random_effects"] = eta;
+  }
+  if (r.ok) {
+    p["terminal_half_life_day"] = {{"initial", number_or_null(r.half_life_initial_day)},
+                                   {"final", number_or_null(r.half_life_final_day)}};
+    json intervals = json::array();
+    for (const auto& m : r.intervals)
+      intervals.push_back({{"start_day", m.start_day},
+                           {"end_day", m.end_day},
+                           {"dose_mg", m.dose_mg},
+                           {"cmax_ug_per_mL", m.cmax},
+                           {"tmax_day", m.tmax_day},
+                           {"ctrough_ug_per_mL", m.ctrough},
+                           {"auc_ug_day_per_mL", m.auc},
+                           {"cavg_ug_per_mL", m.cavg}});
+    p["intervals"] = intervals;
+  }
+  fmt::print(json_, "{}  {}", written_ ? ",\n" : "", p.dump());
+  ++written_;
+}
+
+void DirectoryWriter::end() {
+  fmt::print(json_, "\n ],\n \"patients\": {},\n \"failed\": {}\n}}\n", written_, failed_);
+  const bool ok = std::fflush(csv_) == 0 && std::fflush(json_) == 0;
+  std::fclose(csv_);
+  std::fclose(json_);
+  csv_ = json_ = nullptr;
+  if (!ok) throw InputError(dir_.string(), 0, "", "writing the output files failed (disk full?)");
+}
+
+void DirectoryWriter::commit() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw InputError(dir_.string(), 0, "", "cannot create the output directory: " + ec.message());
+  for (const char* f : {"timeseries.csv", "summary.json"}) {
+    fs::rename(tmp_ / f, dir_ / f, ec);
+    if (ec) throw InputError(dir_.string(), 0, "", fmt::format("cannot move {} into place: {}", f, ec.message()));
+  }
+  fs::remove_all(tmp_, ec);
+  committed_ = true;
+}
+
+}  // namespace icsim

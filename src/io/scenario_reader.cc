@@ -1,0 +1,243 @@
+#include "io/scenario_reader.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "icsim/error.h"
+#include "io/agent_reader.h"
+#include "io/yaml_doc.h"
+#include "population/individual.h"
+
+namespace icsim {
+
+namespace {
+
+void apply_set(YAML::Node root, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set", 0, assignment, "expected KEY=VALUE, e.g. --set regimen.dose=\"3.4 mg/kg\"");
+  const std::string key = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw InputError("--set", 0, key, "malformed value: " + e.msg);
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1)
+    parts.push_back(key.substr(start, dot - start));
+  parts.push_back(key.substr(start));
+  YAML::Node node = root;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (part.empty()) throw InputError("--set", 0, key, "empty part in the key");
+    const bool last = i + 1 == parts.size();
+    if (node.IsSequence()) {
+      char* end = nullptr;
+      const long idx = std::strtol(part.c_str(), &end, 10);
+      if (*end != '\0' || idx < 0 || static_cast<size_t>(idx) >= node.size())
+        throw InputError("--set", 0, key, fmt::format("'{}' is not an index of the list (0..{})", part, node.size() - 1));
+      if (last) node[idx] = value;
+      else node.reset(node[idx]);
+    } else {
+      if (node.IsDefined() && !node.IsNull() && !node.IsMap())
+        throw InputError("--set", 0, key, fmt::format("'{}' holds a single value, not keys", part));
+      if (last) node[part] = value;
+      else node.reset(node[part]);
+    }
+  }
+}
+
+class ScenarioReader {
+ public:
+  explicit ScenarioReader(const YamlDoc& doc) : doc_(doc) {}
+
+  Scenario read(const YAML::Node& root) {
+    Scenario s;
+    s.file = doc_.file();
+    doc_.check_keys(root, "", {"name", "description", "agent", "patient", "regimen", "simulation"});
+    for (const char* req : {"name", "agent", "regimen", "simulation"})
+      if (!root[req]) doc_.fail(root, req, "missing (every scenario needs name, agent, regimen and simulation)");
+    s.name = doc_.text(root["name"], "name");
+    s.agent = read_scenario_agent(root["agent"], doc_);
+    finalise_agent(s.agent);
+    if (root["patient"]) patient(root["patient"], s);
+    regimen(root["regimen"], s);
+    simulation(root["simulation"], s.simulation);
+    return s;
+  }
+
+ private:
+  void patient(const YAML::Node& m, Scenario& s) {
+    std::vector<std::string> allowed = {"bsa_formula"};
+    for (const auto& d : covariate_defs()) allowed.push_back(d.name);
+    doc_.check_keys(m, "patient", allowed);
+    for (const auto& kv : m) {
+      const std::string name = kv.first.as<std::string>();
+      const std::string key = "patient." + name;
+      if (name == "bsa_formula") {
+        const std::string f = doc_.text(kv.second, key);
+        if (f == "dubois") s.bsa_formula = BsaFormula::kDuBois;
+        else if (f == "mosteller") s.bsa_formula = BsaFormula::kMosteller;
+        else doc_.fail(kv.second, key, "must be 'dubois' or 'mosteller'");
+        continue;
+      }
+      const CovariateDef* def = find_covariate(name);
+      if (def->levels.empty()) {
+        const double v = doc_.in_unit(kv.second, key, def->unit);
+        if (!(v > 0)) doc_.fail(kv.second, key, "must be > 0");
+        s.patient.values[name] = v;
+      } else {
+        const std::string v = doc_.text(kv.second, key);
+        if (std::find(def->levels.begin(), def->levels.end(), v) == def->levels.end())
+          doc_.fail(kv.second, key, fmt::format("must be one of: {}", fmt::join(def->levels, ", ")));
+        s.patient.levels[name] = v;
+      }
+    }
+  }
+
+  DoseSpec dose(const YAML::Node& n, const std::string& key) {
+    DoseSpec d;
+    d.text = doc_.text(n, key);
+    Quantity q = doc_.quantity(n, key);
+    std::string unit = q.unit_text;
+    unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+    auto ends_with = [&](const std::string& suffix) {
+      return unit.size() > suffix.size() && unit.compare(unit.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    std::string numerator = unit;
+    if (ends_with("/kg")) {
+      d.basis = DoseBasis::kPerWeight;
+      numerator = unit.substr(0, unit.size() - 3);
+    } else if (ends_with("/m2") || ends_with("/m^2")) {
+      d.basis = DoseBasis::kPerBsa;
+      numerator = unit.substr(0, unit.rfind('/'));
+    }
+    if (!q.has_unit) doc_.fail(n, key, "missing unit: write e.g. '2.5 mg/kg', '16 mg/kg', '100 mg/m2' or '200 mg'");
+    Unit u;
+    try {
+      u = parse_unit(numerator);
+    } catch (const std::invalid_argument& e) {
+      doc_.fail(n, key, e.what());
+    }
+    const double number = q.value / parse_unit(q.unit_text).si;  // the number as written
+    const Unit mg = parse_unit("mg"), nmol = parse_unit("nmol");
+    if (u.dim == mg.dim) {
+      d.value = number * u.si / mg.si;
+    } else if (u.dim == nmol.dim && d.basis == DoseBasis::kMass) {
+      d.basis = DoseBasis::kAmount;
+      d.value = number * u.si / nmol.si;
+    } else {
+      doc_.fail(n, key, fmt::format("'{}' is not a dose: use mg, mg/kg, mg/m2 or nmol", d.text));
+    }
+    if (!(d.value > 0)) doc_.fail(n, key, "a dose must be > 0");
+    return d;
+  }
+
+  double positive_time(const YAML::Node& n, const std::string& key, bool allow_zero = false) {
+    const double t = doc_.in_unit(n, key, "day");
+    if (allow_zero ? !(t >= 0) : !(t > 0)) doc_.fail(n, key, allow_zero ? "must be >= 0" : "must be > 0");
+    return t;
+  }
+
+  Phase phase(const YAML::Node& m, const std::string& key) {
+    doc_.check_keys(m, key, {"dose", "infusion", "every", "doses", "start", "times"});
+    Phase p;
+    p.origin = doc_.origin(m, key);
+    if (!m["dose"]) doc_.fail(m, key, "missing 'dose'");
+    p.dose = dose(m["dose"], key + ".dose");
+    if (m["infusion"]) p.infusion_day = positive_time(m["infusion"], key + ".infusion", true);
+    if (m["times"]) {
+      if (m["every"] || m["doses"] || m["start"]) doc_.fail(m, key, "give either 'times' or 'every'/'doses'/'start'");
+      const YAML::Node t = m["times"];
+      if (!t.IsSequence() || t.size() == 0) doc_.fail(t, key + ".times", "expected a list of times, e.g. [0 d, 7 d]");
+      for (size_t i = 0; i < t.size(); ++i) {
+        const double v = positive_time(t[i], fmt::format("{}.times[{}]", key, i), true);
+        if (!p.times_day.empty() && v <= p.times_day.back())
+          doc_.fail(t[i], fmt::format("{}.times[{}]", key, i), "dose times must increase");
+        p.times_day.push_back(v);
+      }
+      return p;
+    }
+    if (m["doses"]) {
+      const long n = doc_.integer(m["doses"], key + ".doses");
+      if (n < 1 || n > 100000) doc_.fail(m["doses"], key + ".doses", "must be a whole number from 1 to 100000");
+      p.doses = static_cast<int>(n);
+    }
+    if (m["every"]) p.every_day = positive_time(m["every"], key + ".every");
+    else if (p.doses > 1) doc_.fail(m, key, "several doses need 'every' (the interval)");
+    if (m["start"]) {
+      p.has_start = true;
+      p.start_day = positive_time(m["start"], key + ".start", true);
+    }
+    return p;
+  }
+
+  void regimen(const YAML::Node& n, Scenario& s) {
+    if (n.IsMap()) {
+      s.regimen.phases.push_back(phase(n, "regimen"));
+    } else if (n.IsSequence() && n.size() > 0) {
+      for (size_t i = 0; i < n.size(); ++i) s.regimen.phases.push_back(phase(n[i], fmt::format("regimen[{}]", i)));
+    } else {
+      doc_.fail(n, "regimen", "expected a mapping (one schedule) or a list of phases");
+    }
+  }
+
+  void simulation(const YAML::Node& m, SimulationSettings& sim) {
+    doc_.check_keys(m, "simulation", {"until", "output_every", "patients", "variability", "residual_error", "seed",
+                                      "solver", "rtol", "atol"});
+    if (!m["until"]) doc_.fail(m, "simulation.until", "missing (how long to simulate, e.g. '168 d')");
+    sim.until_day = positive_time(m["until"], "simulation.until");
+    if (m["output_every"]) sim.output_every_day = positive_time(m["output_every"], "simulation.output_every");
+    if (sim.until_day / sim.output_every_day > 1e7)
+      doc_.fail(m["output_every"], "simulation.output_every", "more than 10 million output times per patient");
+    if (m["patients"]) {
+      sim.patients = doc_.integer(m["patients"], "simulation.patients");
+      if (sim.patients < 1) doc_.fail(m["patients"], "simulation.patients", "must be >= 1");
+    }
+    if (m["variability"]) sim.variability = doc_.boolean(m["variability"], "simulation.variability");
+    if (m["residual_error"]) sim.residual_error = doc_.boolean(m["residual_error"], "simulation.residual_error");
+    if (m["seed"]) {
+      const long seed = doc_.integer(m["seed"], "simulation.seed");
+      if (seed < 0) doc_.fail(m["seed"], "simulation.seed", "must be >= 0");
+      sim.seed = static_cast<uint64_t>(seed);
+    }
+    if (m["solver"]) {
+      const std::string k = doc_.text(m["solver"], "simulation.solver");
+      if (k == "auto") sim.solver.kind = SolverKind::kAuto;
+      else if (k == "cvode") sim.solver.kind = SolverKind::kCvode;
+      else if (k == "explicit") sim.solver.kind = SolverKind::kExplicit;
+      else doc_.fail(m["solver"], "simulation.solver", "must be auto, cvode or explicit");
+    }
+    if (m["rtol"]) {
+      sim.solver.rtol = doc_.number(m["rtol"], "simulation.rtol");
+      if (!(sim.solver.rtol > 0 && sim.solver.rtol < 1)) doc_.fail(m["rtol"], "simulation.rtol", "must be between 0 and 1");
+    }
+    if (m["atol"]) {
+      sim.solver.atol = doc_.in_unit(m["atol"], "simulation.atol", "nmol");
+      if (!(sim.solver.atol > 0)) doc_.fail(m["atol"], "simulation.atol", "must be > 0");
+    }
+  }
+
+  const YamlDoc& doc_;
+};
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
+  YAML::Node root = load_yaml_file(path);
+  for (const auto& a : sets) apply_set(root, a);
+  YamlDoc doc(path);
+  Scenario s = ScenarioReader(doc).read(root);
+  // Everything a patient needs is checked now, before any output is written.
+  const IndividualModel individual(s.agent);
+  const Covariates c = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
+  individual.typical(c);
+  expand_regimen(s.regimen, c, s.agent.molecular_weight);
+  return s;
+}
+
+}  // namespace icsim

@@ -1,0 +1,134 @@
+#include "io/yaml_doc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "icsim/error.h"
+
+namespace icsim {
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, "", "cannot open the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    YAML::Node root = YAML::Load(ss.str());
+    if (!root.IsMap()) throw InputError(path, 1, "", "expected a mapping of keys to values at the top level");
+    return root;
+  } catch (const YAML::Exception& e) {
+    throw InputError(path, e.mark.is_null() ? 0 : e.mark.line + 1, "", "malformed YAML: " + e.msg);
+  }
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+Origin YamlDoc::origin(const YAML::Node& n, const std::string& key) const {
+  // Values set on the command line have no position in any file.
+  if (!n.IsDefined() || n.Mark().is_null()) return {"--set", 0, key};
+  return {file_, n.Mark().line + 1, key};
+}
+
+void YamlDoc::fail(const YAML::Node& n, const std::string& key, const std::string& reason) const {
+  Origin o = origin(n, key);
+  throw InputError(o.file, o.line, o.key, reason);
+}
+
+void YamlDoc::require_map(const YAML::Node& n, const std::string& key) const {
+  if (!n.IsMap()) fail(n, key, "expected a mapping of keys to values");
+}
+
+void YamlDoc::check_keys(const YAML::Node& map, const std::string& path,
+                         const std::vector<std::string>& allowed) const {
+  require_map(map, path);
+  for (const auto& kv : map) {
+    const std::string k = kv.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string hint = closest_match(k, allowed);
+    std::string reason = "unknown key";
+    if (!hint.empty()) reason += fmt::format(" (did you mean '{}'?)", hint);
+    else reason += fmt::format(" (allowed: {})", fmt::join(allowed, ", "));
+    fail(kv.first, join_key(path, k), reason);
+  }
+}
+
+std::string YamlDoc::text(const YAML::Node& n, const std::string& key) const {
+  if (!n.IsScalar()) fail(n, key, "expected a single value");
+  return n.Scalar();
+}
+
+double YamlDoc::number(const YAML::Node& n, const std::string& key) const {
+  const std::string s = text(n, key);
+  Quantity q;
+  try {
+    q = parse_quantity(s);
+  } catch (const std::invalid_argument& e) {
+    fail(n, key, e.what());
+  }
+  if (q.has_unit && !q.dim.dimensionless()) fail(n, key, fmt::format("expected a plain number, got '{}'", s));
+  return q.value;
+}
+
+long YamlDoc::integer(const YAML::Node& n, const std::string& key) const {
+  const double v = number(n, key);
+  if (v != std::floor(v) || std::abs(v) > 1e15) fail(n, key, fmt::format("expected a whole number, got '{}'", n.Scalar()));
+  return static_cast<long>(v);
+}
+
+bool YamlDoc::boolean(const YAML::Node& n, const std::string& key) const {
+  const std::string s = text(n, key);
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(n, key, fmt::format("expected true or false, got '{}'", s));
+}
+
+Quantity YamlDoc::quantity(const YAML::Node& n, const std::string& key) const {
+  try {
+    return parse_quantity(text(n, key));
+  } catch (const std::invalid_argument& e) {
+    fail(n, key, e.what());
+  }
+}
+
+double YamlDoc::in_unit(const YAML::Node& n, const std::string& key, const char* unit) const {
+  const Quantity q = quantity(n, key);
+  const Unit u = parse_unit(unit);
+  if (!q.has_unit && !u.dim.dimensionless())
+    fail(n, key, fmt::format("missing unit: write it as e.g. '{} {}'", n.Scalar(), unit));
+  try {
+    return convert(q, u);
+  } catch (const std::invalid_argument& e) {
+    fail(n, key, fmt::format("{} (expected a {} such as '{}')", e.what(), describe(u.dim), unit));
+  }
+}
+
+}  // namespace icsim

@@ -1,0 +1,49 @@
+// Reading YAML input with errors that name the file, line and key.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/quantity.h"
+#include "model/spec.h"
+
+namespace icsim {
+
+// Loads a YAML file; malformed YAML and unreadable files become InputError.
+YAML::Node load_yaml_file(const std::string& path);
+
+// The closest candidate to `word` by edit distance, or "" when none is close.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+class YamlDoc {
+ public:
+  explicit YamlDoc(std::string file) : file_(std::move(file)) {}
+  const std::string& file() const { return file_; }
+
+  Origin origin(const YAML::Node& n, const std::string& key) const;
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const;
+
+  void require_map(const YAML::Node& n, const std::string& key) const;
+  // Rejects keys not in `allowed`, suggesting the closest allowed key.
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) const;
+
+  std::string text(const YAML::Node& n, const std::string& key) const;
+  double number(const YAML::Node& n, const std::string& key) const;
+  long integer(const YAML::Node& n, const std::string& key) const;
+  bool boolean(const YAML::Node& n, const std::string& key) const;
+  Quantity quantity(const YAML::Node& n, const std::string& key) const;
+  // A quantity converted to `unit` (e.g. "day"); rejects a missing or wrong unit.
+  double in_unit(const YAML::Node& n, const std::string& key, const char* unit) const;
+
+ private:
+  std::string file_;
+};
+
+inline std::string join_key(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+}  // namespace icsim

@@ -1,0 +1,31 @@
+// Assembles the modules an agent needs into one Model.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "model/spec.h"
+#include "pk/modules.h"
+#include "population/individual.h"
+
+namespace icsim {
+
+struct BuiltModel {
+  std::unique_ptr<Model> model;
+  ConjugateLayout layout;
+  std::vector<std::pair<int, double>> dose_targets;  // state index, fraction of each dose
+  int auc_state = -1;
+  bool linear = false;  // linear disposition only: terminal half-life is defined
+  // Parameter indices for the half-life (-1 when absent).
+  int cl = -1, v1 = -1, q = -1, v2 = -1, imax = -1, t50 = -1, gamma = -1;
+};
+
+BuiltModel build_model(const AgentSpec& agent, const IndividualModel& individual, bool track_mass_balance);
+
+// Terminal half-life (day) of the linear disposition at time t, from the smallest
+// eigenvalue of the 1- or 2-compartment system with CL(t). NaN when undefined.
+double terminal_half_life(const BuiltModel& m, const double* p, double t);
+
+}  // namespace icsim

@@ -1,0 +1,23 @@
+// Every model parameter an agent can set: its dotted name, engine unit and bounds.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace icsim {
+
+enum class Bound { kAny, kPositive, kNonNegative, kFraction };
+
+struct ParamDef {
+  const char* name;         // dotted path as written in agent files
+  const char* engine_unit;  // unit the value is stored in (include/icsim/units.h)
+  Bound bound;
+  const char* doc;
+};
+
+const std::vector<ParamDef>& parameter_defs();
+const ParamDef* find_param_def(const std::string& name);
+// Empty when the value is allowed, else why not ("must be > 0").
+std::string check_bound(Bound b, double v);
+
+}  // namespace icsim

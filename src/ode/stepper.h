@@ -1,0 +1,44 @@
+// One-step ODE integrators behind one interface: SUNDIALS CVODE (BDF) for stiff
+// systems and an explicit Dormand-Prince 5(4) pair for non-stiff ones. The driver
+// (src/trial/simulate_patient.cc) restarts the integrator at every discontinuity.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace icsim {
+
+class OdeRhs {
+ public:
+  virtual ~OdeRhs() = default;
+  virtual void eval(double t, const double* y, double* dy) = 0;
+};
+
+enum class SolverKind { kAuto, kCvode, kExplicit };
+
+struct SolverOptions {
+  SolverKind kind = SolverKind::kAuto;
+  double rtol = 1e-6;   // relative tolerance
+  double atol = 1e-9;   // absolute tolerance, engine amount units (nmol)
+  long max_steps = 500000;  // per segment between discontinuities
+};
+
+class Stepper {
+ public:
+  virtual ~Stepper() = default;
+  // Starts afresh at (t, y): no history crosses a discontinuity.
+  virtual void restart(double t, const double* y) = 0;
+  // Takes one step, never past t_stop, and returns the new time. Throws SolverError.
+  virtual double step(double t_stop) = 0;
+  // State at the current time.
+  virtual const double* state() const = 0;
+  // State at a time within the last step (dense output).
+  virtual void interpolate(double t, double* out) = 0;
+  virtual long rhs_evaluations() const = 0;
+  virtual const char* name() const = 0;
+};
+
+std::unique_ptr<Stepper> make_cvode_stepper(int n, OdeRhs& rhs, const SolverOptions& o);
+std::unique_ptr<Stepper> make_dopri5_stepper(int n, OdeRhs& rhs, const SolverOptions& o);
+
+}  // namespace icsim

@@ -1,0 +1,49 @@
+// Pharmacokinetic modules of an immunoconjugate. Amounts in nmol, volumes in L,
+// time in days (include/icsim/units.h). Every conjugate-bearing state is split by
+// species: species s carries `dar[s]` payload molecules per antibody.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "model/model.h"
+#include "model/spec.h"
+
+namespace icsim {
+
+struct ConjugateLayout {
+  std::vector<int> dar;          // payloads per antibody, by species
+  double molecular_weight = 0;   // g/mol of the conjugate
+  int species() const { return static_cast<int>(dar.size()); }
+};
+
+// Names shared between modules.
+namespace names {
+std::string central(int species);
+std::string peripheral(int species);
+inline constexpr const char* kFreeFraction = "plasma.free_fraction";
+inline constexpr const char* kPlasmaTotal = "plasma.conjugate_total_nM";
+inline constexpr const char* kPayloadCentral = "payload.central";
+}  // namespace names
+
+// Linear 1- or 2-compartment disposition with optional sigmoidal time-varying
+// clearance CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025).
+std::unique_ptr<Module> make_disposition(ModelBuilder& b, const ConjugateLayout& layout,
+                                         int compartments, bool time_varying_clearance);
+// Full target-mediated drug disposition (Mager & Jusko 2001).
+std::unique_ptr<Module> make_tmdd_full(ModelBuilder& b, const ConjugateLayout& layout,
+                                       bool synthesis_given);
+// Quasi-steady-state TMDD (Gibiansky et al. 2008).
+std::unique_ptr<Module> make_tmdd_qss(ModelBuilder& b, const ConjugateLayout& layout,
+                                      bool synthesis_given);
+// Soluble (shed) antigen that binds the conjugate in plasma and is a sink.
+std::unique_ptr<Module> make_soluble_antigen(ModelBuilder& b, const ConjugateLayout& layout,
+                                             double antigen_mw);
+// First-order loss of each conjugated payload (deconjugation), DAR n -> n-1.
+std::unique_ptr<Module> make_deconjugation(ModelBuilder& b, const ConjugateLayout& layout);
+// Released payload with its own 1- or 2-compartment PK.
+std::unique_ptr<Module> make_payload(ModelBuilder& b, int compartments, double payload_mw);
+// Integral of the plasma total concentration (exact AUC).
+std::unique_ptr<Module> make_exposure_integral(ModelBuilder& b);
+
+}  // namespace icsim

@@ -1,0 +1,48 @@
+#include "population/covariates.h"
+
+#include <cmath>
+
+namespace icsim {
+
+const std::vector<CovariateDef>& covariate_defs() {
+  static const std::vector<CovariateDef> defs = {
+      {"weight", "kg", {}, "body weight"},
+      {"height", "cm", {}, "height"},
+      {"bsa", "m2", {}, "body-surface area (derived from weight and height when not given)"},
+      {"bmi", "kg/m2", {}, "body-mass index (derived from weight and height when not given)"},
+      {"age", "year", {}, "age"},
+      {"albumin", "g/L", {}, "serum albumin"},
+      {"igg", "g/L", {}, "serum IgG"},
+      {"sbcma", "ng/mL", {}, "serum soluble BCMA"},
+      {"sex", "", {"male", "female"}, "sex"},
+      {"race", "", {"white", "asian", "black", "other"}, "race"},
+      {"combination", "", {"false", "true"}, "given in combination with other myeloma therapy"},
+  };
+  return defs;
+}
+
+const CovariateDef* find_covariate(const std::string& name) {
+  for (const auto& d : covariate_defs())
+    if (name == d.name) return &d;
+  return nullptr;
+}
+
+double body_surface_area(double weight_kg, double height_cm, BsaFormula f) {
+  if (f == BsaFormula::kMosteller) return std::sqrt(weight_kg * height_cm / 3600.0);
+  return 0.007184 * std::pow(weight_kg, 0.425) * std::pow(height_cm, 0.725);
+}
+
+Covariates complete_covariates(const Covariates& given, const Covariates& reference, BsaFormula f) {
+  Covariates c = given;
+  auto has = [&](const char* k) { return c.values.count(k) > 0; };
+  if (has("weight") && has("height")) {
+    const double w = c.values["weight"], h = c.values["height"];
+    if (!has("bsa")) c.values["bsa"] = body_surface_area(w, h, f);
+    if (!has("bmi")) c.values["bmi"] = w / std::pow(h / 100.0, 2);
+  }
+  for (const auto& [k, v] : reference.values) c.values.emplace(k, v);
+  for (const auto& [k, v] : reference.levels) c.levels.emplace(k, v);
+  return c;
+}
+
+}  // namespace icsim

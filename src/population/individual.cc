@@ -1,0 +1,124 @@
+#include "population/individual.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "icsim/error.h"
+#include "model/parameter_defs.h"
+
+namespace icsim {
+
+IndividualModel::IndividualModel(const AgentSpec& agent) {
+  std::unordered_map<std::string, int> idx;
+  for (const auto& [name, ps] : agent.params) {
+    idx[name] = static_cast<int>(names_.size());
+    names_.push_back(name);
+    values_.push_back(ps.value);
+    const ParamDef* def = find_param_def(name);
+    bound_.push_back(static_cast<int>(def ? def->bound : Bound::kAny));
+  }
+  auto param_of = [&](const std::string& name, const Origin& o) {
+    auto it = idx.find(name);
+    if (it == idx.end())
+      throw InputError(o.file, o.line, o.key, fmt::format("parameter '{}' is not set for this agent", name));
+    return it->second;
+  };
+  reference_ = agent.covariate_reference;
+  for (const auto& e : agent.effects) {
+    if (e.form != EffectForm::kFactor && !reference_.values.count(e.covariate))
+      throw InputError(e.origin.file, e.origin.line, e.origin.key,
+                       fmt::format("covariate '{}' needs a reference value under 'covariates'", e.covariate));
+    effects_.push_back({param_of(e.parameter, e.origin), e.covariate, e.form, e.coefficient, e.level, e.origin});
+  }
+
+  const int n = static_cast<int>(agent.random_effects.size());
+  std::unordered_map<std::string, int> re_index;
+  Eigen::MatrixXd omega = Eigen::MatrixXd::Zero(n, n);
+  for (int i = 0; i < n; ++i) {
+    const auto& r = agent.random_effects[i];
+    re_param_.push_back(param_of(r.parameter, r.origin));
+    re_form_.push_back(r.form);
+    re_names_.push_back(r.parameter);
+    if (re_index.count(r.parameter))
+      throw InputError(r.origin.file, r.origin.line, r.origin.key,
+                       fmt::format("'{}' has more than one random effect", r.parameter));
+    re_index[r.parameter] = i;
+    omega(i, i) = r.variance;
+  }
+  for (const auto& c : agent.covariances) {
+    auto a = re_index.find(c.first), b = re_index.find(c.second);
+    if (a == re_index.end() || b == re_index.end())
+      throw InputError(c.origin.file, c.origin.line, c.origin.key,
+                       "a covariance names a parameter without a random effect");
+    omega(a->second, b->second) = omega(b->second, a->second) = c.covariance;
+  }
+  if (n > 0) {
+    Eigen::LLT<Eigen::MatrixXd> llt(omega);
+    if (llt.info() != Eigen::Success) {
+      const Origin& o = agent.random_effects.front().origin;
+      throw InputError(o.file, o.line, "variability", "the random-effect covariance matrix is not positive definite");
+    }
+    chol_ = llt.matrixL();
+  }
+}
+
+std::unordered_map<std::string, int> IndividualModel::index() const {
+  std::unordered_map<std::string, int> m;
+  for (size_t i = 0; i < names_.size(); ++i) m[names_[i]] = static_cast<int>(i);
+  return m;
+}
+
+std::vector<double> IndividualModel::typical(const Covariates& c) const {
+  std::vector<double> p = values_;
+  for (const auto& e : effects_) {
+    auto missing = [&] {
+      return InputError(e.origin.file, e.origin.line, e.origin.key,
+                        fmt::format("covariate '{}' has no value for this patient and no reference", e.covariate));
+    };
+    double factor = 1.0;
+    if (e.form == EffectForm::kFactor) {
+      auto it = c.levels.find(e.covariate);
+      if (it == c.levels.end()) throw missing();
+      factor = it->second == e.level ? e.coefficient : 1.0;
+    } else {
+      auto it = c.values.find(e.covariate);
+      if (it == c.values.end()) throw missing();
+      const double x = it->second, ref = reference_.values.at(e.covariate);
+      switch (e.form) {
+        case EffectForm::kPower: factor = std::pow(x / ref, e.coefficient); break;
+        case EffectForm::kExponential: factor = std::exp(e.coefficient * (x - ref)); break;
+        case EffectForm::kLinear: factor = 1.0 + e.coefficient * (x - ref); break;
+        case EffectForm::kFactor: break;
+      }
+    }
+    p[e.param] *= factor;
+  }
+  return p;
+}
+
+std::string IndividualModel::individualise(const std::vector<double>& typical, RandomStream* rng, double* p,
+                                           double* eta) const {
+  const int n = static_cast<int>(typical.size());
+  for (int i = 0; i < n; ++i) p[i] = typical[i];
+  const int m = random_effect_count();
+  if (rng && m > 0) {
+    Eigen::VectorXd z(m);
+    for (int i = 0; i < m; ++i) z[i] = rng->normal();
+    Eigen::VectorXd e = chol_ * z;
+    for (int i = 0; i < m; ++i) {
+      eta[i] = e[i];
+      double& v = p[re_param_[i]];
+      v = re_form_[i] == RandomEffectForm::kLogNormal ? v * std::exp(e[i]) : v + e[i];
+    }
+  } else {
+    for (int i = 0; i < m; ++i) eta[i] = 0.0;
+  }
+  for (int i = 0; i < n; ++i) {
+    std::string why = check_bound(static_cast<Bound>(bound_[i]), p[i]);
+    if (!why.empty()) return fmt::format("individual {} = {:.6g} {}", names_[i], p[i], why);
+  }
+  return "";
+}
+
+}  // namespace icsim

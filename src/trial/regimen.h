@@ -1,0 +1,47 @@
+// Dosing regimens: regular schedules, schedules in phases and explicit dose times,
+// expanded into dose events for one patient.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/spec.h"
+
+namespace icsim {
+
+enum class DoseBasis { kMass, kPerWeight, kPerBsa, kAmount };
+
+struct DoseSpec {
+  double value = 0.0;  // mg for mass bases, nmol for kAmount
+  DoseBasis basis = DoseBasis::kMass;
+  std::string text;    // as written, e.g. "2.5 mg/kg"
+};
+
+struct Phase {
+  DoseSpec dose;
+  double infusion_day = 0.0;   // 0: IV bolus
+  double every_day = 0.0;      // interval of a regular schedule
+  int doses = 1;
+  bool has_start = false;
+  double start_day = 0.0;
+  std::vector<double> times_day;  // explicit dose times (instead of every/doses)
+  Origin origin;
+};
+
+struct Regimen {
+  std::vector<Phase> phases;
+};
+
+struct DoseEvent {
+  double time_day = 0.0;
+  double duration_day = 0.0;  // 0: bolus
+  double amount_mg = 0.0;
+  double amount_nmol = 0.0;
+  double interval_day = 0.0;  // nominal interval to the next dose of its phase (0: none)
+};
+
+// Dose events in time order. Doses per weight or BSA use the patient's covariates
+// (weight in kg, bsa in m2). Throws InputError when a needed covariate is missing.
+std::vector<DoseEvent> expand_regimen(const Regimen& r, const Covariates& c, double molecular_weight);
+
+}  // namespace icsim

@@ -1,0 +1,187 @@
+#include "trial/simulate_patient.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace icsim {
+
+class PatientSimulator::Ode final : public OdeRhs {
+ public:
+  Ode(const Model& m, double* q, const double* in) : m_(m) {
+    c_.q = q;
+    c_.in = in;
+  }
+  void set_params(const double* p) { c_.p = p; }
+  void eval(double t, const double* y, double* dy) override {
+    c_.t = t;
+    c_.y = y;
+    m_.rhs(c_, dy);
+  }
+  EvalContext& context() { return c_; }
+
+ private:
+  const Model& m_;
+  EvalContext c_;
+};
+
+PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o)
+    : m_(m),
+      y_(m.model->size()),
+      tmp_(m.model->size()),
+      q_(std::max(1, m.model->quantity_count())),
+      in_(m.model->size()) {
+  ode_ = std::make_unique<Ode>(*m.model, q_.data(), in_.data());
+  SolverKind kind = o.kind;
+  if (kind == SolverKind::kAuto) kind = m.model->stiff() ? SolverKind::kCvode : SolverKind::kExplicit;
+  const int n = m.model->size();
+  stepper_ = kind == SolverKind::kCvode ? make_cvode_stepper(n, *ode_, o) : make_dopri5_stepper(n, *ode_, o);
+}
+
+PatientSimulator::~PatientSimulator() = default;
+
+const char* PatientSimulator::solver_name() const { return stepper_->name(); }
+
+double PatientSimulator::analyte(double t, const double* y) {
+  EvalContext& c = ode_->context();
+  c.t = t;
+  c.y = y;
+  m_.model->derive(c);
+  return m_.model->outputs().front().value(c);
+}
+
+void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events, double until,
+                           const std::vector<double>& out_times, PatientResult& r) {
+  const Model& model = *m_.model;
+  const int n = model.size();
+  const auto& outputs = model.outputs();
+  const int n_out = static_cast<int>(outputs.size());
+  const double eps = 1e-9;
+  ode_->set_params(p);
+  model.initialise(p, y_.data());
+  std::fill(in_.begin(), in_.end(), 0.0);
+  r.series.assign(out_times.size() * n_out, 0.0);
+  r.intervals.clear();
+  const double auc_scale = m_.layout.molecular_weight * 1e-6;  // nM*day -> ug*day/mL
+
+  // Dosing intervals start at each distinct dose time; the last ends one nominal
+  // interval later, or at the end of the simulation.
+  std::vector<double> starts;
+  for (const auto& e : events)
+    if (e.time_day < until - eps && (starts.empty() || e.time_day > starts.back() + eps)) starts.push_back(e.time_day);
+  std::vector<double> ends(starts.size());
+  for (size_t i = 0; i < starts.size(); ++i) {
+    double end = until;
+    if (i + 1 < starts.size()) end = starts[i + 1];
+    else
+      for (const auto& e : events)
+        if (std::abs(e.time_day - starts[i]) <= eps && e.interval_day > 0) end = std::min(until, starts[i] + e.interval_day);
+    ends[i] = end;
+  }
+  // Breakpoints: dose starts, infusion ends, interval ends, the end.
+  std::vector<double> bp = {0.0, until};
+  for (const auto& e : events) {
+    bp.push_back(e.time_day);
+    if (e.duration_day > 0) bp.push_back(e.time_day + e.duration_day);
+  }
+  bp.insert(bp.end(), ends.begin(), ends.end());
+  std::sort(bp.begin(), bp.end());
+  bp.erase(std::unique(bp.begin(), bp.end(), [&](double a, double b) { return b - a <= eps; }), bp.end());
+  while (!bp.empty() && bp.back() > until + eps) bp.pop_back();
+
+  size_t next_out = 0, next_interval = 0;
+  int open = -1;
+  double auc_at_start = 0.0;
+  IntervalMetrics cur;
+  auto write_output = [&](double t, const double* y) {
+    EvalContext& c = ode_->context();
+    c.t = t;
+    c.y = y;
+    model.derive(c);
+    double* row = &r.series[next_out * n_out];
+    for (int k = 0; k < n_out; ++k) row[k] = outputs[k].value(c);
+    ++next_out;
+  };
+  auto observe = [&](double t, const double* y) {
+    if (open < 0) return;
+    const double conc = analyte(t, y);
+    if (conc > cur.cmax) {
+      cur.cmax = conc;
+      cur.tmax_day = t;
+    }
+  };
+
+  double t = 0.0;
+  for (size_t b = 0; b < bp.size(); ++b) {
+    const double tb = bp[b];
+    // Close the open interval at its end (left limit: before any dose at tb).
+    if (open >= 0 && std::abs(tb - ends[open]) <= eps) {
+      cur.ctrough = analyte(tb, y_.data());
+      cur.auc = (y_[m_.auc_state] - auc_at_start) * auc_scale;
+      cur.cavg = cur.auc / (cur.end_day - cur.start_day);
+      r.intervals.push_back(cur);
+      open = -1;
+    }
+    // Events at tb: infusion ends, then bolus doses and infusion starts.
+    for (const auto& e : events) {
+      if (e.duration_day > 0 && std::abs(e.time_day + e.duration_day - tb) <= eps)
+        for (const auto& [state, fraction] : m_.dose_targets) in_[state] -= e.amount_nmol * fraction / e.duration_day;
+    }
+    double dosed_mg = 0.0;
+    for (const auto& e : events) {
+      if (std::abs(e.time_day - tb) > eps) continue;
+      dosed_mg += e.amount_mg;
+      for (const auto& [state, fraction] : m_.dose_targets) {
+        if (e.duration_day > 0) in_[state] += e.amount_nmol * fraction / e.duration_day;
+        else y_[state] += e.amount_nmol * fraction;
+      }
+    }
+    // Rates cancel exactly when no infusion runs; clear round-off.
+    bool any_infusion = false;
+    for (const auto& e : events)
+      if (e.duration_day > 0 && e.time_day <= tb + eps && e.time_day + e.duration_day > tb + eps) any_infusion = true;
+    if (!any_infusion) std::fill(in_.begin(), in_.end(), 0.0);
+
+    if (next_interval < starts.size() && std::abs(starts[next_interval] - tb) <= eps) {
+      open = static_cast<int>(next_interval);
+      cur = IntervalMetrics{};
+      cur.start_day = starts[open];
+      cur.end_day = ends[open];
+      cur.dose_mg = dosed_mg;
+      cur.cmax = -1.0;
+      auc_at_start = y_[m_.auc_state];
+      ++next_interval;
+    }
+    observe(tb, y_.data());
+    while (next_out < out_times.size() && out_times[next_out] <= tb + eps &&
+           (b + 1 == bp.size() || out_times[next_out] < bp[b + 1] - eps))
+      write_output(tb, y_.data());
+    if (b + 1 == bp.size()) break;
+
+    // Integrate to the next breakpoint.
+    const double t_end = bp[b + 1];
+    stepper_->restart(tb, y_.data());
+    t = tb;
+    while (t < t_end) {
+      const double t_prev = t;
+      t = stepper_->step(t_end);
+      const double* ys = stepper_->state();
+      while (next_out < out_times.size() && out_times[next_out] > t_prev + eps && out_times[next_out] < t_end - eps &&
+             out_times[next_out] <= t + eps) {
+        if (std::abs(out_times[next_out] - t) <= eps) {
+          write_output(t, ys);
+        } else {
+          stepper_->interpolate(out_times[next_out], tmp_.data());
+          write_output(out_times[next_out], tmp_.data());
+        }
+      }
+      observe(t, ys);
+    }
+    std::copy(stepper_->state(), stepper_->state() + n, y_.begin());
+  }
+  r.series.resize(next_out * n_out);
+  r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
+  r.half_life_final_day = terminal_half_life(m_, p, until);
+  r.rhs_evaluations = stepper_->rhs_evaluations();
+}
+
+}  // namespace icsim
