@@ -369,24 +369,33 @@ AgentSpec read_agent_file(const std::string& path) {
 }
 
 AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
-  YAML::Node id_node = node;
-  if (node.IsMap()) {
-    if (!node["base"]) scenario.fail(node, "agent", "an agent mapping needs 'base: ID' naming a library agent");
-    id_node = node["base"];
+  AgentSpec a;
+  if (node.IsMap() && node["file"]) {
+    // An agent of the user's own, in a file beside the scenario.
+    if (node["base"]) scenario.fail(node, "agent", "give either 'base' (a library id) or 'file', not both");
+    fs::path path = scenario.text(node["file"], "agent.file");
+    if (path.is_relative()) path = fs::path(scenario.file()).parent_path() / path;
+    if (!fs::exists(path)) scenario.fail(node["file"], "agent.file", fmt::format("no such file: {}", path.string()));
+    a = read_agent_file(path.string());
+  } else {
+    if (node.IsMap() && !node["base"])
+      scenario.fail(node, "agent", "an agent mapping needs 'base: ID' (a library agent) or 'file: PATH'");
+    // (yaml-cpp assignment would overwrite the node itself, so pick the node at construction.)
+    const YAML::Node id_node = node.IsMap() ? node["base"] : node;
+    const std::string key = node.IsMap() ? "agent.base" : "agent";
+    const std::string id = scenario.text(id_node, key);
+    const auto ids = library_agent_ids();
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      const std::string hint = closest_match(id, ids);
+      scenario.fail(id_node, key,
+                    hint.empty() ? fmt::format("unknown agent '{}' (library: {})", id, fmt::join(ids, ", "))
+                                 : fmt::format("unknown agent '{}' (did you mean '{}'?)", id, hint));
+    }
+    a = read_agent_file((fs::path(data_directory()) / "agents" / (id + ".yaml")).string());
   }
-  const std::string key = node.IsMap() ? "agent.base" : "agent";
-  const std::string id = scenario.text(id_node, key);
-  const auto ids = library_agent_ids();
-  if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-    const std::string hint = closest_match(id, ids);
-    scenario.fail(id_node, key,
-                  hint.empty() ? fmt::format("unknown agent '{}' (library: {})", id, fmt::join(ids, ", "))
-                               : fmt::format("unknown agent '{}' (did you mean '{}'?)", id, hint));
-  }
-  AgentSpec a = read_agent_file((fs::path(data_directory()) / "agents" / (id + ".yaml")).string());
   if (node.IsMap()) {
     AgentReader r(a, scenario, false);
-    r.read(node, "agent", {"base"});
+    r.read(node, "agent", {"base", "file"});
     for (const auto& [k, o] : r.origins_) a.feature_origin[k] = o;
   }
   return a;

@@ -18,7 +18,8 @@ std::vector<std::string> library_agent_ids();
 // Reads a library entry; every value must name its source.
 AgentSpec read_agent_file(const std::string& path);
 
-// Reads the agent a scenario names: a library id, or {base: ID, ...overrides}.
+// Reads the agent a scenario names: a library id, {base: ID, ...overrides} or
+// {file: PATH, ...overrides} (PATH relative to the scenario file).
 AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario);
 
 // Converts every value to engine units and checks that the model is complete and

@@ -14,7 +14,7 @@ namespace icsim {
 
 namespace {
 
-void apply_set(YAML::Node root, const std::string& assignment) {
+YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw InputError("--set", 0, assignment, "expected KEY=VALUE, e.g. --set regimen.dose=\"3.4 mg/kg\"");
@@ -49,6 +49,7 @@ void apply_set(YAML::Node root, const std::string& assignment) {
       else node.reset(node[part]);
     }
   }
+  return value;
 }
 
 class ScenarioReader {
@@ -188,7 +189,7 @@ class ScenarioReader {
 
   void simulation(const YAML::Node& m, SimulationSettings& sim) {
     doc_.check_keys(m, "simulation", {"until", "output_every", "patients", "variability", "residual_error", "seed",
-                                      "solver", "rtol", "atol"});
+                                      "solver", "rtol", "atol", "max_steps"});
     if (!m["until"]) doc_.fail(m, "simulation.until", "missing (how long to simulate, e.g. '168 d')");
     sim.until_day = positive_time(m["until"], "simulation.until");
     if (m["output_every"]) sim.output_every_day = positive_time(m["output_every"], "simulation.output_every");
@@ -216,6 +217,10 @@ class ScenarioReader {
       sim.solver.rtol = doc_.number(m["rtol"], "simulation.rtol");
       if (!(sim.solver.rtol > 0 && sim.solver.rtol < 1)) doc_.fail(m["rtol"], "simulation.rtol", "must be between 0 and 1");
     }
+    if (m["max_steps"]) {
+      sim.solver.max_steps = doc_.integer(m["max_steps"], "simulation.max_steps");
+      if (sim.solver.max_steps < 1) doc_.fail(m["max_steps"], "simulation.max_steps", "must be >= 1");
+    }
     if (m["atol"]) {
       sim.solver.atol = doc_.in_unit(m["atol"], "simulation.atol", "nmol");
       if (!(sim.solver.atol > 0)) doc_.fail(m["atol"], "simulation.atol", "must be > 0");
@@ -229,8 +234,8 @@ class ScenarioReader {
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
   YAML::Node root = load_yaml_file(path);
-  for (const auto& a : sets) apply_set(root, a);
   YamlDoc doc(path);
+  for (const auto& a : sets) doc.add_override(apply_set(root, a));
   Scenario s = ScenarioReader(doc).read(root);
   // Everything a patient needs is checked now, before any output is written.
   const IndividualModel individual(s.agent);

@@ -55,6 +55,8 @@ std::string closest_match(const std::string& word, const std::vector<std::string
 Origin YamlDoc::origin(const YAML::Node& n, const std::string& key) const {
   // Values set on the command line have no position in any file.
   if (!n.IsDefined() || n.Mark().is_null()) return {"--set", 0, key};
+  for (const auto& o : overrides_)
+    if (o.is(n)) return {"--set", 0, key};
   return {file_, n.Mark().line + 1, key};
 }
 

@@ -22,6 +22,8 @@ class YamlDoc {
  public:
   explicit YamlDoc(std::string file) : file_(std::move(file)) {}
   const std::string& file() const { return file_; }
+  // A value set on the command line: errors about it name "--set", not a file line.
+  void add_override(const YAML::Node& value) { overrides_.push_back(value); }
 
   Origin origin(const YAML::Node& n, const std::string& key) const;
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const;
@@ -40,6 +42,7 @@ class YamlDoc {
 
  private:
   std::string file_;
+  std::vector<YAML::Node> overrides_;
 };
 
 inline std::string join_key(const std::string& path, const std::string& key) {

@@ -65,8 +65,8 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
   for (auto& m : modules) m->link(b);
 
   for (int s = 0; s < out.layout.species(); ++s) {
-    const double fraction = a.dar ? a.dar_initial.at(out.layout.dar[s]) : 1.0;
     if (a.dar && !a.dar_initial.count(out.layout.dar[s])) continue;
+    const double fraction = a.dar ? a.dar_initial.at(out.layout.dar[s]) : 1.0;
     out.dose_targets.emplace_back(b.state(names::central(s)), fraction);
   }
   out.auc_state = b.state("exposure.auc");

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -47,11 +48,14 @@ class Cvode final : public Stepper {
   void restart(double t, const double* y) override {
     std::copy(y, y + n_, N_VGetArrayPointer(y_));
     t_ = t;
+    steps_ = 0;
     CVodeReInit(mem_, t, y_);
   }
 
   double step(double t_stop) override {
     if (t_stop <= t_) return t_;
+    if (++steps_ > o_.max_steps)
+      throw SolverError(t_, fmt::format("more than {} steps in one dosing segment", o_.max_steps));
     CVodeSetStopTime(mem_, t_stop);
     last_error_.clear();
     double t_out = t_;
@@ -59,7 +63,12 @@ class Cvode final : public Stepper {
     if (flag < 0) {
       double t_fail = t_;
       CVodeGetCurrentTime(mem_, &t_fail);
-      throw SolverError(t_fail, last_error_.empty() ? CVodeGetReturnFlagName(flag) : last_error_);
+      if (last_error_.empty()) {
+        char* flag_name = CVodeGetReturnFlagName(flag);
+        last_error_ = flag_name;
+        std::free(flag_name);
+      }
+      throw SolverError(t_fail, last_error_);
     }
     t_ = t_out;
     return t_;
@@ -100,6 +109,7 @@ class Cvode final : public Stepper {
   SUNLinearSolver ls_ = nullptr;
   void* mem_ = nullptr;
   double t_ = 0.0;
+  long steps_ = 0;
   std::string last_error_;
 };
 

@@ -56,6 +56,7 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
   const auto& outputs = model.outputs();
   const int n_out = static_cast<int>(outputs.size());
   const double eps = 1e-9;
+  const long evals_before = stepper_->rhs_evaluations();
   ode_->set_params(p);
   model.initialise(p, y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
@@ -181,7 +182,7 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
   r.series.resize(next_out * n_out);
   r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
   r.half_life_final_day = terminal_half_life(m_, p, until);
-  r.rhs_evaluations = stepper_->rhs_evaluations();
+  r.rhs_evaluations = stepper_->rhs_evaluations() - evals_before;
 }
 
 }  // namespace icsim
