@@ -70,6 +70,7 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
     out.dose_targets.emplace_back(b.state(names::central(s)), fraction);
   }
   out.auc_state = b.state("exposure.auc");
+  out.individual_params = individual.size();
   out.linear = a.tmdd == TmddMode::kNone && !a.soluble_antigen;
   out.cl = b.param("disposition.CL");
   out.v1 = b.param("disposition.V1");

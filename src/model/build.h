@@ -17,6 +17,7 @@ struct BuiltModel {
   ConjugateLayout layout;
   std::vector<std::pair<int, double>> dose_targets;  // state index, fraction of each dose
   int auc_state = -1;
+  int individual_params = 0;  // derived parameters follow them (Model::param_count)
   bool linear = false;  // linear disposition only: terminal half-life is defined
   // Parameter indices for the half-life (-1 when absent).
   int cl = -1, v1 = -1, q = -1, v2 = -1, imax = -1, t50 = -1, gamma = -1;

@@ -44,7 +44,8 @@ Model::Model(std::vector<std::unique_ptr<Module>> modules, ModelBuilder&& b)
     : modules_(std::move(modules)),
       state_names_(b.state_names()),
       quantity_names_(b.quantity_names()),
-      outputs_(std::move(b.outputs())) {
+      outputs_(std::move(b.outputs())),
+      param_count_(b.param_count()) {
   for (size_t i = 0; i < state_names_.size(); ++i) state_index_[state_names_[i]] = static_cast<int>(i);
   for (size_t i = 0; i < quantity_names_.size(); ++i)
     quantity_index_[quantity_names_[i]] = static_cast<int>(i);
@@ -64,6 +65,10 @@ bool Model::stiff() const {
   return std::any_of(modules_.begin(), modules_.end(), [](const auto& m) { return m->stiff(); });
 }
 
+void Model::prepare(double* p) const {
+  for (const auto& m : modules_) m->prepare(p);
+}
+
 void Model::initialise(const double* p, double* y) const {
   std::fill(y, y + size(), 0.0);
   for (const auto& m : modules_) m->initialise(p, y);
@@ -76,8 +81,7 @@ void Model::derive(EvalContext& c) const {
 
 void Model::rhs(EvalContext& c, double* dy) const {
   derive(c);
-  const int n = size();
-  for (int i = 0; i < n; ++i) dy[i] = c.in[i];
+  std::copy(c.in, c.in + size(), dy);
   for (const auto& m : modules_) m->rhs(c, dy);
 }
 

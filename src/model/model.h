@@ -27,6 +27,9 @@ class Module {
   virtual const char* name() const = 0;
   // Resolves couplings to modules built later (called once, after all are built).
   virtual void link(const class ModelBuilder& /*b*/) {}
+  // Fills the derived parameters this module declared (once per patient), so the
+  // right-hand side does not recompute functions of parameters alone.
+  virtual void prepare(double* /*p*/) const {}
   // Initial state (before any dose), given the individual parameters.
   virtual void initialise(const double* /*p*/, double* /*y*/) const {}
   // Derived quantities other modules read (free fraction, plasma totals).
@@ -52,7 +55,13 @@ class ModelBuilder {
   int quantity(const std::string& name) const;  // -1 if absent
   // Index of a parameter in the individual parameter vector; -1 if the agent lacks it.
   int param(const std::string& name) const;
-  void set_param_index(std::unordered_map<std::string, int> index) { params_ = std::move(index); }
+  void set_param_index(std::unordered_map<std::string, int> index) {
+    params_ = std::move(index);
+    param_count_ = static_cast<int>(params_.size());
+  }
+  // A slot after the individual parameters for a value derived from them.
+  int add_derived_param() { return param_count_++; }
+  int param_count() const { return param_count_; }
   // A state that only accumulates what has left the system (mass-balance checks);
   // -1 unless mass-balance tracking is on.
   int accumulator(const std::string& name);
@@ -72,6 +81,7 @@ class ModelBuilder {
   std::unordered_map<std::string, int> state_index_, quantity_index_, params_;
   std::vector<OutputDef> outputs_;
   std::vector<std::vector<int>> pools_;
+  int param_count_ = 0;
 };
 
 // Adds v to dy[i] when the state exists (optional couplings and accumulators).
@@ -86,11 +96,15 @@ class Model {
 
   int size() const { return static_cast<int>(state_names_.size()); }
   int quantity_count() const { return static_cast<int>(quantity_names_.size()); }
+  // Individual plus derived parameters: the size of the vector the modules read.
+  int param_count() const { return param_count_; }
   const std::vector<std::string>& state_names() const { return state_names_; }
   int state(const std::string& name) const;
   int quantity(const std::string& name) const;
   bool stiff() const;
 
+  // p holds the individual parameters and room for the derived ones (param_count()).
+  void prepare(double* p) const;
   void initialise(const double* p, double* y) const;
   void derive(EvalContext& c) const;
   void rhs(EvalContext& c, double* dy) const;
@@ -102,6 +116,7 @@ class Model {
   std::vector<std::string> state_names_, quantity_names_;
   std::unordered_map<std::string, int> state_index_, quantity_index_;
   std::vector<OutputDef> outputs_;
+  int param_count_ = 0;
 };
 
 }  // namespace icsim

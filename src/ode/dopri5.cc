@@ -39,9 +39,10 @@ class Dopri5 final : public Stepper {
     t_ = t;
     std::copy(y, y + n_, y_.begin());
     eval(t_, y_.data(), k1_.data());
-    h_ = 0.0;  // chosen on the first step
-    steps_ = 0;
+    steps_ = 0;  // h_ carries over: the last step size is a good first guess
   }
+
+  void forget() override { h_ = 0.0; }
 
   double step(double t_stop) override {
     const double span = t_stop - t_;
@@ -59,7 +60,7 @@ class Dopri5 final : public Stepper {
       const double err = attempt(h);
       if (!std::isfinite(err))
         throw SolverError(t_, "the state became non-finite (NaN or infinity)");
-      double fac = err == 0.0 ? 5.0 : std::clamp(0.9 * std::pow(err, -0.2), 0.2, 5.0);
+      double fac = err == 0.0 ? 10.0 : std::clamp(0.9 * std::pow(err, -0.2), 0.2, 10.0);
       if (err <= 1.0) {
         accept(h, last ? t_stop : t_ + h);
         h_ = last ? std::max(h_, h * fac) : h * fac;

@@ -26,8 +26,12 @@ struct SolverOptions {
 class Stepper {
  public:
   virtual ~Stepper() = default;
-  // Starts afresh at (t, y): no history crosses a discontinuity.
+  // Starts afresh at (t, y): no solution history crosses a discontinuity. An
+  // explicit method may keep its last step size as the first guess.
   virtual void restart(double t, const double* y) = 0;
+  // Forgets everything from earlier solves, so that each patient's result does not
+  // depend on which patients the same thread solved before.
+  virtual void forget() {}
   // Takes one step, never past t_stop, and returns the new time. Throws SolverError.
   virtual double step(double t_stop) = 0;
   // State at the current time.

@@ -30,6 +30,7 @@ class Disposition final : public Module {
     imax_ = b.param("disposition.clearance_change.Imax");
     t50_ = b.param("disposition.clearance_change.T50");
     gamma_ = b.param("disposition.clearance_change.gamma");
+    if (tvc_) t50_pow_ = b.add_derived_param();
     ff_ = b.add_quantity(names::kFreeFraction);
     total_ = b.add_quantity(names::kPlasmaTotal);
     cl_now_ = b.add_quantity("plasma.clearance_L_per_day");
@@ -45,13 +46,16 @@ class Disposition final : public Module {
 
   const char* name() const override { return "disposition"; }
 
+  void prepare(double* p) const override {
+    if (tvc_) p[t50_pow_] = std::pow(p[t50_], p[gamma_]);
+  }
+
   void derive(EvalContext& c) const override {
     double cl = c.p[cl_];
     if (tvc_ && c.t > 0.0) {
       // Papathanasiou 2025: CL(t) = CL0 * exp(Imax * t^g / (T50^g + t^g)).
-      const double g = c.p[gamma_];
-      const double tg = std::pow(c.t, g);
-      cl *= std::exp(c.p[imax_] * tg / (std::pow(c.p[t50_], g) + tg));
+      const double tg = std::exp(c.p[gamma_] * std::log(c.t));  // t^gamma
+      cl *= std::exp(c.p[imax_] * tg / (c.p[t50_pow_] + tg));
     }
     c.q[cl_now_] = cl;
     c.q[ff_] = 1.0;
@@ -89,7 +93,7 @@ class Disposition final : public Module {
  private:
   std::vector<int> dar_, central_, peripheral_;
   bool two_, tvc_;
-  int cl_, v1_, q_, v2_, imax_, t50_, gamma_, ff_, total_, cl_now_;
+  int cl_, v1_, q_, v2_, imax_, t50_, gamma_, t50_pow_ = -1, ff_, total_, cl_now_;
   int eliminated_, payload_lost_, payload_ = -1, release_ = -1;
 };
 

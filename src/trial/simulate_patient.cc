@@ -57,6 +57,12 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
   const int n_out = static_cast<int>(outputs.size());
   const double eps = 1e-9;
   const long evals_before = stepper_->rhs_evaluations();
+  p_.assign(p, p + m_.individual_params);
+  p_.resize(model.param_count());
+  model.prepare(p_.data());
+  stepper_->forget();
+  const double* pi = p;  // the individual parameters as given
+  p = p_.data();
   ode_->set_params(p);
   model.initialise(p, y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
@@ -180,8 +186,8 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
     std::copy(stepper_->state(), stepper_->state() + n, y_.begin());
   }
   r.series.resize(next_out * n_out);
-  r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
-  r.half_life_final_day = terminal_half_life(m_, p, until);
+  r.half_life_initial_day = terminal_half_life(m_, pi, 0.0);
+  r.half_life_final_day = terminal_half_life(m_, pi, until);
   r.rhs_evaluations = stepper_->rhs_evaluations() - evals_before;
 }
 

@@ -50,7 +50,7 @@ class PatientSimulator {
   const BuiltModel& m_;
   std::unique_ptr<Ode> ode_;
   std::unique_ptr<Stepper> stepper_;
-  std::vector<double> y_, tmp_, q_, in_;
+  std::vector<double> y_, tmp_, q_, in_, p_;
 };
 
 }  // namespace icsim

@@ -1,0 +1,59 @@
+// The population PK workload of the issue: belantamab mafodotin (Papathanasiou 2025)
+// with random effects, 2.5 mg/kg 30-min infusions Q3W x8, output every day to day 168.
+// Reported as patients per second (items_per_second) on 1 and 2 threads, with each
+// solver. Run: build/bench/icsim_bench (see bench/README.md for the peer comparison).
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "io/scenario_reader.h"
+#include "trial/cohort.h"
+
+namespace {
+
+class CountingSink final : public icsim::ResultSink {
+ public:
+  void begin(const icsim::CohortInfo&) override {}
+  void patient(const icsim::PatientResult& r) override {
+    // Touch the results so nothing is optimised away.
+    if (!r.series.empty()) checksum += r.series[r.series.size() / 2];
+    failed += !r.ok;
+  }
+  void end() override {}
+  double checksum = 0;
+  long failed = 0;
+};
+
+void Cohort(benchmark::State& state, const std::string& solver) {
+  const long patients = state.range(0);
+  const int threads = static_cast<int>(state.range(1));
+  const icsim::Scenario s = icsim::load_scenario(
+      std::string(ICSIM_SCENARIO_DIR) + "/belantamab-cohort.yaml",
+      {"simulation.patients=" + std::to_string(patients), "simulation.residual_error=false",
+       "simulation.solver=" + solver, "simulation.rtol=1e-6", "simulation.atol=1e-6 nmol"});
+  icsim::CohortOptions o;
+  o.threads = threads;
+  for (auto _ : state) {
+    CountingSink sink;
+    icsim::run_cohort(s, o, sink);
+    benchmark::DoNotOptimize(sink.checksum);
+    if (sink.failed) state.SkipWithError("patients failed");
+  }
+  state.SetItemsProcessed(state.iterations() * patients);
+  state.counters["threads"] = threads;
+}
+
+BENCHMARK_CAPTURE(Cohort, explicit, std::string("explicit"))
+    ->Args({10000, 1})
+    ->Args({10000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(Cohort, cvode, std::string("cvode"))
+    ->Args({10000, 1})
+    ->Args({10000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
