@@ -21,11 +21,9 @@ class Progress final : public icsim::ResultSink {
   void patient(const icsim::PatientResult& r) override {
     if (!r.ok)
       fmt::print(stderr, "icsim: patient {} failed at t = {:.6g} day: {}\n", r.index, r.error_time_day, r.error);
-    else if (!first_) first_ = r;
     inner_.patient(r);
   }
   void end() override { inner_.end(); }
-  std::optional<icsim::PatientResult> first_;
 
  private:
   icsim::ResultSink& inner_;
@@ -42,11 +40,7 @@ int simulate(const std::string& scenario_path, const std::string& out_dir, const
   writer.commit();
   fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n", s.name, s.agent.id, sum.patients, sum.failed,
              sum.seconds);
-  if (progress.first_ && !progress.first_->intervals.empty()) {
-    const auto& m = progress.first_->intervals.front();
-    fmt::print("patient {} first interval ({:g}-{:g} d): Cmax {:.4g} ug/mL, Ctrough {:.4g} ug/mL, Cavg {:.4g} ug/mL\n",
-               progress.first_->index, m.start_day, m.end_day, m.cmax, m.ctrough, m.cavg);
-  }
+  fmt::print("{}", writer.first_interval_summary());
   fmt::print("results: {}/timeseries.csv, {}/summary.json\n", out_dir, out_dir);
   return sum.failed == sum.patients ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 #include "io/result_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <system_error>
 
@@ -17,6 +18,19 @@ using nlohmann::json;
 
 namespace {
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+// Percentile by linear interpolation between order statistics (type 7).
+double percentile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const double pos = q * (v.size() - 1);
+  const size_t i = static_cast<size_t>(pos);
+  return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
+}
+
+json spread(const std::vector<double>& v) {
+  if (v.empty()) return nullptr;
+  return {{"median", percentile(v, 0.5)}, {"p5", percentile(v, 0.05)}, {"p95", percentile(v, 0.95)}};
+}
 }  // namespace
 
 DirectoryWriter::DirectoryWriter(std::string dir, const Scenario& s) : dir_(std::move(dir)), scenario_(s) {
@@ -103,18 +117,37 @@ void DirectoryWriter::patient(const PatientResult& r) {
                            {"auc_ug_day_per_mL", m.auc},
                            {"cavg_ug_per_mL", m.cavg}});
     p["intervals"] = intervals;
+    if (!r.intervals.empty()) {
+      cmax_.push_back(r.intervals[0].cmax);
+      cavg_.push_back(r.intervals[0].cavg);
+      ctrough_.push_back(r.intervals[0].ctrough);
+    }
   }
   fmt::print(json_, "{}  {}", written_ ? ",\n" : "", p.dump());
   ++written_;
 }
 
 void DirectoryWriter::end() {
-  fmt::print(json_, "\n ],\n \"patients\": {},\n \"failed\": {}\n}}\n", written_, failed_);
+  const json cohort = {{"cmax_ug_per_mL", spread(cmax_)},
+                       {"cavg_ug_per_mL", spread(cavg_)},
+                       {"ctrough_ug_per_mL", spread(ctrough_)}};
+  fmt::print(json_, "\n ],\n \"first_interval\": {},\n \"patients\": {},\n \"failed\": {}\n}}\n", cohort.dump(),
+             written_, failed_);
   const bool ok = std::fflush(csv_) == 0 && std::fflush(json_) == 0;
   std::fclose(csv_);
   std::fclose(json_);
   csv_ = json_ = nullptr;
   if (!ok) throw InputError(dir_.string(), 0, "", "writing the output files failed (disk full?)");
+}
+
+std::string DirectoryWriter::first_interval_summary() const {
+  if (cmax_.empty()) return "";
+  auto line = [](const char* what, const std::vector<double>& v) {
+    return fmt::format("  {:<8} {:9.4g} ug/mL  [{:.4g} - {:.4g}]\n", what, percentile(v, 0.5), percentile(v, 0.05),
+                       percentile(v, 0.95));
+  };
+  return fmt::format("first dosing interval, median [5th - 95th percentile] over {} patients:\n", cmax_.size()) +
+         line("Cmax", cmax_) + line("Cavg", cavg_) + line("Ctrough", ctrough_);
 }
 
 void DirectoryWriter::commit() {

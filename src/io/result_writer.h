@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "trial/cohort.h"
 
@@ -23,6 +24,8 @@ class DirectoryWriter final : public ResultSink {
   void commit();
 
   long failed() const { return failed_; }
+  // Cycle-1 exposure across the cohort: "median [5th-95th percentile]" lines.
+  std::string first_interval_summary() const;
 
  private:
   std::filesystem::path dir_, tmp_;
@@ -31,6 +34,7 @@ class DirectoryWriter final : public ResultSink {
   std::FILE* csv_ = nullptr;
   std::FILE* json_ = nullptr;
   long written_ = 0, failed_ = 0;
+  std::vector<double> cmax_, cavg_, ctrough_;  // first interval of each patient
   bool committed_ = false;
 };
 

@@ -4,6 +4,8 @@
 // 1e-6, with solver tolerances rtol 1e-10 so that the integrator error is far below it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -96,6 +98,7 @@ TEST_P(ClosedForm, MatchesToRelativeError1e6) {
     }
     worst = std::max(worst, std::abs(p.series[i] / expected - 1));
   }
+  std::printf("[measured] %s %s: max relative error %.2e\n", c.name.c_str(), solver.c_str(), worst);
   EXPECT_LT(worst, 1e-6) << c.name;
   // Exposure metrics of every interval against the same closed form.
   for (const auto& iv : p.intervals) {

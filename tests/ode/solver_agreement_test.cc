@@ -3,6 +3,8 @@
 // tolerance (rtol 1e-10). Tolerance: 1e-7 relative, far above both solvers' error.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -40,6 +42,7 @@ TEST(SolverAgreement, ExplicitAndBdfAgreeOnBelantamabCohort) {
       EXPECT_NEAR(a.patients[p].intervals[k].auc, b.patients[p].intervals[k].auc,
                   1e-7 * b.patients[p].intervals[k].auc);
   }
+  std::printf("[measured] explicit vs BDF, 20 patients: max relative difference %.2e\n", worst);
   EXPECT_LT(worst, 1e-7);
 }
 

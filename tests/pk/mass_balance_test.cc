@@ -5,6 +5,8 @@
 // enters another, so only round-off and the Newton iteration break the balance.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 #include <string>
 
@@ -60,6 +62,8 @@ void check(AgentSpec a, SolverKind kind, double mean_dar) {
   sim.run(p.data(), events, 30.0, {0.0, 10.0, 30.0}, r);
   const Balance b = balance(m, sim.final_state());
   const double dose = 200.0 * nmol_per_mg;
+  std::printf("[measured] %s: antibody balance error %.2e, payload %.2e (relative)\n", kind == SolverKind::kCvode ? "cvode" : "explicit",
+              std::abs(b.antibody / dose - 1), std::abs(b.payload / (dose * mean_dar) - 1));
   EXPECT_NEAR(b.antibody, dose, 1e-8 * dose);
   EXPECT_NEAR(b.payload, dose * mean_dar, 1e-8 * dose * mean_dar);
   // Something must have happened to every route for the check to mean anything.
