@@ -72,6 +72,7 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
   out.auc_state = b.state("exposure.auc");
   out.individual_params = individual.size();
   out.linear = a.tmdd == TmddMode::kNone && !a.soluble_antigen;
+  out.plain_linear = out.linear && out.layout.species() == 1 && !deconjugating && !a.payload && !track_mass_balance;
   out.cl = b.param("disposition.CL");
   out.v1 = b.param("disposition.V1");
   out.q = a.compartments == 2 ? b.param("disposition.Q") : -1;
@@ -80,6 +81,12 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
     out.imax = b.param("disposition.clearance_change.Imax");
     out.t50 = b.param("disposition.clearance_change.T50");
     out.gamma = b.param("disposition.clearance_change.gamma");
+  }
+  out.clearance_course.cl = out.cl;
+  if (a.time_varying_clearance) {
+    out.clearance_course.imax = out.imax;
+    out.clearance_course.gamma = out.gamma;
+    out.clearance_course.t50_pow = b.param("disposition.clearance_change.T50^gamma");
   }
   out.model = std::make_unique<Model>(std::move(modules), std::move(b));
   return out;

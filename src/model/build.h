@@ -19,6 +19,9 @@ struct BuiltModel {
   int auc_state = -1;
   int individual_params = 0;  // derived parameters follow them (Model::param_count)
   bool linear = false;  // linear disposition only: terminal half-life is defined
+  // Only disposition of one species and the exposure integral: the fused kernel applies.
+  bool plain_linear = false;
+  ClearanceCourse clearance_course;
   // Parameter indices for the half-life (-1 when absent).
   int cl = -1, v1 = -1, q = -1, v2 = -1, imax = -1, t50 = -1, gamma = -1;
 };

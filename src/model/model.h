@@ -59,8 +59,9 @@ class ModelBuilder {
     params_ = std::move(index);
     param_count_ = static_cast<int>(params_.size());
   }
-  // A slot after the individual parameters for a value derived from them.
-  int add_derived_param() { return param_count_++; }
+  // A slot after the individual parameters for a value derived from them; param()
+  // finds it by name like any other parameter.
+  int add_derived_param(const std::string& name) { return params_[name] = param_count_++; }
   int param_count() const { return param_count_; }
   // A state that only accumulates what has left the system (mass-balance checks);
   // -1 unless mass-balance tracking is on.

@@ -21,6 +21,7 @@ struct SolverOptions {
   double rtol = 1e-6;   // relative tolerance
   double atol = 1e-9;   // absolute tolerance, engine amount units (nmol)
   long max_steps = 500000;  // per segment between discontinuities
+  bool fused_kernels = true;  // use a fused right-hand side where the model allows
 };
 
 class Stepper {

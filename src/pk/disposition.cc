@@ -27,13 +27,15 @@ class Disposition final : public Module {
     v1_ = b.param("disposition.V1");
     q_ = b.param("disposition.Q");
     v2_ = b.param("disposition.V2");
-    imax_ = b.param("disposition.clearance_change.Imax");
     t50_ = b.param("disposition.clearance_change.T50");
-    gamma_ = b.param("disposition.clearance_change.gamma");
-    if (tvc_) t50_pow_ = b.add_derived_param();
+    course_.cl = cl_;
+    if (tvc_) {
+      course_.imax = b.param("disposition.clearance_change.Imax");
+      course_.gamma = b.param("disposition.clearance_change.gamma");
+      course_.t50_pow = b.add_derived_param("disposition.clearance_change.T50^gamma");
+    }
     ff_ = b.add_quantity(names::kFreeFraction);
     total_ = b.add_quantity(names::kPlasmaTotal);
-    cl_now_ = b.add_quantity("plasma.clearance_L_per_day");
     eliminated_ = b.accumulator("conjugate.eliminated");
     payload_lost_ = b.accumulator("payload.lost");
   }
@@ -47,17 +49,10 @@ class Disposition final : public Module {
   const char* name() const override { return "disposition"; }
 
   void prepare(double* p) const override {
-    if (tvc_) p[t50_pow_] = std::pow(p[t50_], p[gamma_]);
+    if (tvc_) p[course_.t50_pow] = std::pow(p[t50_], p[course_.gamma]);
   }
 
   void derive(EvalContext& c) const override {
-    double cl = c.p[cl_];
-    if (tvc_ && c.t > 0.0) {
-      // Papathanasiou 2025: CL(t) = CL0 * exp(Imax * t^g / (T50^g + t^g)).
-      const double tg = std::exp(c.p[gamma_] * std::log(c.t));  // t^gamma
-      cl *= std::exp(c.p[imax_] * tg / (c.p[t50_pow_] + tg));
-    }
-    c.q[cl_now_] = cl;
     c.q[ff_] = 1.0;
     double sum = 0.0;
     for (int i : central_) sum += c.y[i];
@@ -65,7 +60,7 @@ class Disposition final : public Module {
   }
 
   void rhs(const EvalContext& c, double* dy) const override {
-    const double v1 = c.p[v1_], cl = c.q[cl_now_], ff = c.q[ff_];
+    const double v1 = c.p[v1_], cl = course_(c.p, c.t), ff = c.q[ff_];
     const double release = release_ >= 0 ? c.p[release_] : 0.0;
     const int n = static_cast<int>(central_.size());
     double payload_released = 0.0;
@@ -93,7 +88,8 @@ class Disposition final : public Module {
  private:
   std::vector<int> dar_, central_, peripheral_;
   bool two_, tvc_;
-  int cl_, v1_, q_, v2_, imax_, t50_, gamma_, t50_pow_ = -1, ff_, total_, cl_now_;
+  ClearanceCourse course_;
+  int cl_, v1_, q_, v2_, t50_, ff_, total_;
   int eliminated_, payload_lost_, payload_ = -1, release_ = -1;
 };
 

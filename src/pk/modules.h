@@ -3,6 +3,7 @@
 // species: species s carries `dar[s]` payload molecules per antibody.
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,17 @@ inline constexpr const char* kFreeFraction = "plasma.free_fraction";
 inline constexpr const char* kPlasmaTotal = "plasma.conjugate_total_nM";
 inline constexpr const char* kPayloadCentral = "payload.central";
 }  // namespace names
+
+// CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025), with T50^g
+// precomputed per patient. Indices into the parameter vector; imax < 0 means constant CL.
+struct ClearanceCourse {
+  int cl = -1, imax = -1, gamma = -1, t50_pow = -1;
+  double operator()(const double* p, double t) const {
+    if (imax < 0 || t <= 0.0) return p[cl];
+    const double tg = std::exp(p[gamma] * std::log(t));  // t^gamma
+    return p[cl] * std::exp(p[imax] * tg / (p[t50_pow] + tg));
+  }
+};
 
 // Linear 1- or 2-compartment disposition with optional sigmoidal time-varying
 // clearance CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025).

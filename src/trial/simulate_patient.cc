@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pk/linear_kernel.h"
+
 namespace icsim {
 
 class PatientSimulator::Ode final : public OdeRhs {
@@ -34,7 +36,12 @@ PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o)
   SolverKind kind = o.kind;
   if (kind == SolverKind::kAuto) kind = m.model->stiff() ? SolverKind::kCvode : SolverKind::kExplicit;
   const int n = m.model->size();
-  stepper_ = kind == SolverKind::kCvode ? make_cvode_stepper(n, *ode_, o) : make_dopri5_stepper(n, *ode_, o);
+  OdeRhs* rhs = ode_.get();
+  if (o.fused_kernels && LinearDispositionKernel::applies(m)) {
+    kernel_ = std::make_unique<LinearDispositionKernel>(m, in_.data());
+    rhs = kernel_.get();
+  }
+  stepper_ = kind == SolverKind::kCvode ? make_cvode_stepper(n, *rhs, o) : make_dopri5_stepper(n, *rhs, o);
 }
 
 PatientSimulator::~PatientSimulator() = default;
@@ -64,6 +71,7 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
   const double* pi = p;  // the individual parameters as given
   p = p_.data();
   ode_->set_params(p);
+  if (kernel_) kernel_->set_params(p);
   model.initialise(p, y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
   r.series.assign(out_times.size() * n_out, 0.0);

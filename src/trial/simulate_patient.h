@@ -49,6 +49,7 @@ class PatientSimulator {
   double analyte(double t, const double* y);
   const BuiltModel& m_;
   std::unique_ptr<Ode> ode_;
+  std::unique_ptr<class LinearDispositionKernel> kernel_;
   std::unique_ptr<Stepper> stepper_;
   std::vector<double> y_, tmp_, q_, in_, p_;
 };

@@ -1,0 +1,32 @@
+#include "pk/linear_kernel.h"
+
+namespace icsim {
+
+bool LinearDispositionKernel::applies(const BuiltModel& m) { return m.plain_linear; }
+
+LinearDispositionKernel::LinearDispositionKernel(const BuiltModel& m, const double* in)
+    : course_(m.clearance_course),
+      central_(m.model->state(names::central(0))),
+      peripheral_(m.model->state(names::peripheral(0))),
+      auc_(m.auc_state),
+      v1_(m.v1),
+      q_(m.q),
+      v2_(m.v2),
+      in_(in) {}
+
+void LinearDispositionKernel::eval(double t, const double* y, double* dy) {
+  if (t != last_t_) {
+    last_cl_ = course_(p_, t);
+    last_t_ = t;
+  }
+  const double conc = y[central_] / p_[v1_] * 1.0;  // free fraction 1, as in Disposition::rhs
+  dy[central_] = in_[central_] - last_cl_ * conc;
+  if (peripheral_ >= 0) {
+    const double flow = p_[q_] * conc - p_[q_] * y[peripheral_] / p_[v2_];
+    dy[central_] -= flow;
+    dy[peripheral_] = in_[peripheral_] + flow;
+  }
+  dy[auc_] = in_[auc_] + y[central_] / p_[v1_];
+}
+
+}  // namespace icsim
