@@ -115,29 +115,38 @@ class Dopri5 final : public Stepper {
   }
 
   double attempt(double h) {
-    const double* y = y_.data();
-    for (int i = 0; i < n_; ++i) tmp_[i] = y[i] + h * a21 * k1_[i];
-    eval(t_ + c2 * h, tmp_.data(), k2_.data());
-    for (int i = 0; i < n_; ++i) tmp_[i] = y[i] + h * (a31 * k1_[i] + a32 * k2_[i]);
-    eval(t_ + c3 * h, tmp_.data(), k3_.data());
-    for (int i = 0; i < n_; ++i) tmp_[i] = y[i] + h * (a41 * k1_[i] + a42 * k2_[i] + a43 * k3_[i]);
-    eval(t_ + c4 * h, tmp_.data(), k4_.data());
-    for (int i = 0; i < n_; ++i)
-      tmp_[i] = y[i] + h * (a51 * k1_[i] + a52 * k2_[i] + a53 * k3_[i] + a54 * k4_[i]);
-    eval(t_ + c5 * h, tmp_.data(), k5_.data());
-    for (int i = 0; i < n_; ++i)
-      tmp_[i] = y[i] + h * (a61 * k1_[i] + a62 * k2_[i] + a63 * k3_[i] + a64 * k4_[i] + a65 * k5_[i]);
-    eval(t_ + h, tmp_.data(), k6_.data());
-    for (int i = 0; i < n_; ++i)
-      y1_[i] = y[i] + h * (a71 * k1_[i] + a73 * k3_[i] + a74 * k4_[i] + a75 * k5_[i] + a76 * k6_[i]);
-    eval(t_ + h, y1_.data(), k7_.data());
+    // Local restrict pointers: the stage loops then keep everything in registers.
+    const int n = n_;
+    const double* __restrict y = y_.data();
+    double* __restrict tmp = tmp_.data();
+    double* __restrict y1 = y1_.data();
+    const double* __restrict k1 = k1_.data();
+    double* __restrict k2 = k2_.data();
+    double* __restrict k3 = k3_.data();
+    double* __restrict k4 = k4_.data();
+    double* __restrict k5 = k5_.data();
+    double* __restrict k6 = k6_.data();
+    double* __restrict k7 = k7_.data();
+    for (int i = 0; i < n; ++i) tmp[i] = y[i] + h * a21 * k1[i];
+    eval(t_ + c2 * h, tmp, k2);
+    for (int i = 0; i < n; ++i) tmp[i] = y[i] + h * (a31 * k1[i] + a32 * k2[i]);
+    eval(t_ + c3 * h, tmp, k3);
+    for (int i = 0; i < n; ++i) tmp[i] = y[i] + h * (a41 * k1[i] + a42 * k2[i] + a43 * k3[i]);
+    eval(t_ + c4 * h, tmp, k4);
+    for (int i = 0; i < n; ++i) tmp[i] = y[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
+    eval(t_ + c5 * h, tmp, k5);
+    for (int i = 0; i < n; ++i)
+      tmp[i] = y[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
+    eval(t_ + h, tmp, k6);
+    for (int i = 0; i < n; ++i) y1[i] = y[i] + h * (a71 * k1[i] + a73 * k3[i] + a74 * k4[i] + a75 * k5[i] + a76 * k6[i]);
+    eval(t_ + h, y1, k7);
     double err = 0.0;
-    for (int i = 0; i < n_; ++i) {
-      const double ei = h * (e1 * k1_[i] + e3 * k3_[i] + e4 * k4_[i] + e5 * k5_[i] + e6 * k6_[i] + e7 * k7_[i]);
-      const double sc = o_.atol + o_.rtol * std::max(std::abs(y[i]), std::abs(y1_[i]));
+    for (int i = 0; i < n; ++i) {
+      const double ei = h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * k7[i]);
+      const double sc = o_.atol + o_.rtol * std::max(std::abs(y[i]), std::abs(y1[i]));
       err += (ei / sc) * (ei / sc);
     }
-    return std::sqrt(err / n_);
+    return std::sqrt(err / n);
   }
 
   void accept(double h, double t_new) {
