@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/aligned.h"
 #include "icsim/error.h"
 #include "ode/stepper.h"
 
@@ -29,7 +30,7 @@ constexpr double d1 = -12715105075.0 / 11282082432.0, d3 = 87487479700.0 / 32700
                  d4 = -10690763975.0 / 1880347072.0, d5 = 701980252875.0 / 199316789632.0,
                  d6 = -1453857185.0 / 822651844.0, d7 = 69997945.0 / 29380423.0;
 
-class Dopri5 final : public Stepper {
+class alignas(kCacheLine) Dopri5 final : public Stepper {
  public:
   Dopri5(int n, OdeRhs& rhs, const SolverOptions& o)
       : n_(n), rhs_(rhs), o_(o), y_(n), y1_(n), k1_(n), k2_(n), k3_(n), k4_(n), k5_(n), k6_(n),
@@ -169,7 +170,7 @@ class Dopri5 final : public Stepper {
   int n_;
   OdeRhs& rhs_;
   SolverOptions o_;
-  std::vector<double> y_, y1_, k1_, k2_, k3_, k4_, k5_, k6_, k7_, tmp_, r1_, r2_, r3_, r4_, r5_;
+  AlignedVector y_, y1_, k1_, k2_, k3_, k4_, k5_, k6_, k7_, tmp_, r1_, r2_, r3_, r4_, r5_;
   double t_ = 0, h_ = 0, t_old_ = 0, h_old_ = 1;
   long steps_ = 0, evals_ = 0;
 };

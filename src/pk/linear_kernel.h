@@ -5,13 +5,14 @@
 // PatientSimulator uses it whenever a model allows (tests/pk/linear_kernel_test.cc).
 #pragma once
 
+#include "core/aligned.h"
 #include "model/build.h"
 #include "ode/stepper.h"
 #include "pk/modules.h"
 
 namespace icsim {
 
-class LinearDispositionKernel final : public OdeRhs {
+class alignas(kCacheLine) LinearDispositionKernel final : public OdeRhs {
  public:
   // True when `m` consists of exactly what this kernel computes.
   static bool applies(const BuiltModel& m);

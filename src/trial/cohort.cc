@@ -8,6 +8,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include "core/aligned.h"
 #include "core/random.h"
 #include "icsim/error.h"
 #include "model/build.h"
@@ -63,10 +64,59 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
   std::unique_ptr<tbb::global_control> limit;
   if (o.threads > 0)
     limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, o.threads);
-  tbb::enumerable_thread_specific<std::unique_ptr<PatientSimulator>> sims(
-      [&] { return std::make_unique<PatientSimulator>(built, sim.solver); });
+  // Each thread works in its own buffers and copies a finished patient into the
+  // chunk once: threads writing results next to each other's hot data slowed two
+  // threads by 40% (false sharing).
+  struct alignas(kCacheLine) Worker {
+    Worker(const BuiltModel& m, const SolverOptions& o) : sim(m, o) {}
+    PatientSimulator sim;
+    PatientResult r;
+    std::vector<double> observed;
+  };
+  tbb::enumerable_thread_specific<std::unique_ptr<Worker>> workers(
+      [&] { return std::make_unique<Worker>(built, sim.solver); });
   const std::vector<double> no_times;
   const int n_out = static_cast<int>(info.columns.size());
+
+  auto simulate_one = [&](Worker& w, long index) {
+    PatientResult& r = w.r;
+    r.index = index;
+    r.ok = true;
+    r.error.clear();
+    r.error_time_day = 0.0;
+    RandomStream rng(sim.seed, static_cast<uint64_t>(index));
+    r.params.resize(individual.size());
+    r.eta.resize(individual.random_effect_count());
+    const std::string why =
+        individual.individualise(typical, sim.variability ? &rng : nullptr, r.params.data(), r.eta.data());
+    if (!why.empty()) {
+      r.ok = false;
+      r.error = why;
+      r.series.clear();
+      r.intervals.clear();
+      return;
+    }
+    try {
+      w.sim.run(r.params.data(), events, sim.until_day, o.keep_series ? times : no_times, r);
+    } catch (const SolverError& e) {
+      r.ok = false;
+      r.error = e.reason();
+      r.error_time_day = e.time_day();
+      r.series.clear();
+      r.intervals.clear();
+      return;
+    }
+    if (observed) {
+      // Residual error on the primary analyte, appended as the last column.
+      w.observed.clear();
+      const size_t rows = r.series.size() / n_out;
+      for (size_t i = 0; i < rows; ++i) {
+        w.observed.insert(w.observed.end(), r.series.begin() + i * n_out, r.series.begin() + (i + 1) * n_out);
+        w.observed.push_back(residual(s.agent.residual, r.series[i * n_out], rng));
+      }
+      r.series.swap(w.observed);
+    }
+  };
 
   CohortSummary summary;
   std::vector<PatientResult> chunk;
@@ -74,42 +124,10 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
     const long count = std::min(o.chunk, sim.patients - first);
     chunk.resize(count);
     tbb::parallel_for(tbb::blocked_range<long>(0, count), [&](const tbb::blocked_range<long>& range) {
-      PatientSimulator& ps = *sims.local();
+      Worker& w = *workers.local();
       for (long k = range.begin(); k < range.end(); ++k) {
-        PatientResult& r = chunk[k];
-        r = PatientResult{};
-        r.index = first + k;
-        RandomStream rng(sim.seed, static_cast<uint64_t>(r.index));
-        r.params.resize(individual.size());
-        r.eta.resize(individual.random_effect_count());
-        std::string why = individual.individualise(typical, sim.variability ? &rng : nullptr, r.params.data(),
-                                                   r.eta.data());
-        if (!why.empty()) {
-          r.ok = false;
-          r.error = why;
-          continue;
-        }
-        try {
-          ps.run(r.params.data(), events, sim.until_day, o.keep_series ? times : no_times, r);
-        } catch (const SolverError& e) {
-          r.ok = false;
-          r.error = e.reason();
-          r.error_time_day = e.time_day();
-          r.series.clear();
-          r.intervals.clear();
-          continue;
-        }
-        if (observed) {
-          // Residual error on the primary analyte, appended as the last column.
-          std::vector<double> with_obs;
-          const size_t rows = r.series.size() / n_out;
-          with_obs.reserve(rows * (n_out + 1));
-          for (size_t i = 0; i < rows; ++i) {
-            with_obs.insert(with_obs.end(), r.series.begin() + i * n_out, r.series.begin() + (i + 1) * n_out);
-            with_obs.push_back(residual(s.agent.residual, r.series[i * n_out], rng));
-          }
-          r.series.swap(with_obs);
-        }
+        simulate_one(w, first + k);
+        chunk[k] = w.r;  // copy: the slot's buffers are reused, the worker keeps its own
       }
     });
     for (const auto& r : chunk) {

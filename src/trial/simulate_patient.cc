@@ -7,7 +7,7 @@
 
 namespace icsim {
 
-class PatientSimulator::Ode final : public OdeRhs {
+class alignas(kCacheLine) PatientSimulator::Ode final : public OdeRhs {
  public:
   Ode(const Model& m, double* q, const double* in) : m_(m) {
     c_.q = q;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned.h"
 #include "model/build.h"
 #include "ode/stepper.h"
 #include "trial/regimen.h"
@@ -33,7 +34,7 @@ struct PatientResult {
   long rhs_evaluations = 0;
 };
 
-class PatientSimulator {
+class alignas(kCacheLine) PatientSimulator {
  public:
   PatientSimulator(const BuiltModel& m, const SolverOptions& o);
   ~PatientSimulator();
@@ -42,7 +43,7 @@ class PatientSimulator {
            const std::vector<double>& output_times, PatientResult& r);
   const char* solver_name() const;
   // Full state at the end of the last run (for mass-balance checks).
-  const std::vector<double>& final_state() const { return y_; }
+  std::vector<double> final_state() const { return {y_.begin(), y_.end()}; }
 
  private:
   class Ode;
@@ -51,7 +52,7 @@ class PatientSimulator {
   std::unique_ptr<Ode> ode_;
   std::unique_ptr<class LinearDispositionKernel> kernel_;
   std::unique_ptr<Stepper> stepper_;
-  std::vector<double> y_, tmp_, q_, in_, p_;
+  AlignedVector y_, tmp_, q_, in_, p_;
 };
 
 }  // namespace icsim
