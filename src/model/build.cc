@@ -51,8 +51,7 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
   if (a.tmdd != TmddMode::kNone || a.soluble_antigen) {
     const int ff = b.quantity(names::kFreeFraction);
     const int v1 = b.param("disposition.V1");
-    std::vector<int> central;
-    for (int s = 0; s < out.layout.species(); ++s) central.push_back(b.state(names::central(s)));
+    const std::vector<int> central = central_states(b, out.layout);
     b.add_output({"plasma_free_ug_per_mL", [central, ff, v1, mw](const EvalContext& c) {
                     double sum = 0.0;
                     for (int i : central) sum += c.y[i];

@@ -8,6 +8,19 @@ namespace icsim {
 std::string names::central(int s) { return "conjugate.central." + std::to_string(s); }
 std::string names::peripheral(int s) { return "conjugate.peripheral." + std::to_string(s); }
 
+std::vector<int> central_states(const ModelBuilder& b, const ConjugateLayout& layout) {
+  std::vector<int> states;
+  for (int s = 0; s < layout.species(); ++s) states.push_back(b.state(names::central(s)));
+  return states;
+}
+
+std::vector<int> add_conjugate_pool(ModelBuilder& b, const ConjugateLayout& layout, const std::string& prefix) {
+  std::vector<int> pool;
+  for (int s = 0; s < layout.species(); ++s) pool.push_back(b.add_state(prefix + "." + std::to_string(s)));
+  b.add_conjugate_pool(pool);
+  return pool;
+}
+
 namespace {
 
 class Disposition final : public Module {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/model.h"
@@ -26,6 +27,12 @@ inline constexpr const char* kFreeFraction = "plasma.free_fraction";
 inline constexpr const char* kPlasmaTotal = "plasma.conjugate_total_nM";
 inline constexpr const char* kPayloadCentral = "payload.central";
 }  // namespace names
+
+// The central state of each species.
+std::vector<int> central_states(const ModelBuilder& b, const ConjugateLayout& layout);
+// A new pool of conjugate, one state per species named "<prefix>.<species>",
+// registered so that deconjugation acts on it too.
+std::vector<int> add_conjugate_pool(ModelBuilder& b, const ConjugateLayout& layout, const std::string& prefix);
 
 // CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025), with T50^g
 // precomputed per patient. Indices into the parameter vector; imax < 0 means constant CL.

@@ -13,13 +13,8 @@ class SolubleAntigen final : public Module {
  public:
   SolubleAntigen(ModelBuilder& b, const ConjugateLayout& layout, double antigen_mw) : dar_(layout.dar) {
     free_ = b.add_state("soluble_antigen.free");
-    std::vector<int> pool;
-    for (int s = 0; s < layout.species(); ++s) {
-      central_.push_back(b.state(names::central(s)));
-      pool.push_back(b.add_state("soluble_antigen.complex." + std::to_string(s)));
-    }
-    complex_ = pool;
-    b.add_conjugate_pool(pool);
+    central_ = central_states(b, layout);
+    complex_ = add_conjugate_pool(b, layout, "soluble_antigen.complex");
     baseline_ = b.param("soluble_antigen.baseline");
     kdeg_ = b.param("soluble_antigen.kdeg");
     kon_ = b.param("soluble_antigen.kon");

@@ -32,13 +32,8 @@ class TmddFull final : public Module {
   TmddFull(ModelBuilder& b, const ConjugateLayout& layout, bool syn)
       : tp_(b, syn), dar_(layout.dar) {
     free_target_ = b.add_state("target.free");
-    std::vector<int> pool;
-    for (int s = 0; s < layout.species(); ++s) {
-      central_.push_back(b.state(names::central(s)));
-      pool.push_back(b.add_state("target.complex." + std::to_string(s)));
-    }
-    complex_ = pool;
-    b.add_conjugate_pool(pool);
+    central_ = central_states(b, layout);
+    complex_ = add_conjugate_pool(b, layout, "target.complex");
     kon_ = b.param("target.kon");
     koff_ = b.param("target.koff");
     v1_ = b.param("disposition.V1");
@@ -94,7 +89,7 @@ class TmddQss final : public Module {
  public:
   TmddQss(ModelBuilder& b, const ConjugateLayout& layout, bool syn) : tp_(b, syn), dar_(layout.dar) {
     total_target_ = b.add_state("target.total");
-    for (int s = 0; s < layout.species(); ++s) central_.push_back(b.state(names::central(s)));
+    central_ = central_states(b, layout);
     kss_ = b.param("target.Kss");
     v1_ = b.param("disposition.V1");
     ff_ = b.quantity(names::kFreeFraction);
