@@ -15,11 +15,20 @@ namespace icsim::test {
 
 inline std::string test_data(const std::string& rel) { return std::string(ICSIM_TEST_DATA_DIR) + "/" + rel; }
 
-// A fresh directory for one test's files.
+// A fresh directory for one test's files, removed when the test program ends.
 inline std::filesystem::path temp_dir(const std::string& name) {
+  struct Cleanup {
+    std::vector<std::filesystem::path> dirs;
+    ~Cleanup() {
+      std::error_code ec;
+      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+    }
+  };
+  static Cleanup cleanup;
   auto dir = std::filesystem::temp_directory_path() / ("icsim-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  cleanup.dirs.push_back(dir);
   return dir;
 }
 
