@@ -44,7 +44,7 @@ YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
       else node.reset(node[idx]);
     } else {
       if (node.IsDefined() && !node.IsNull() && !node.IsMap())
-        throw InputError("--set", 0, key, fmt::format("'{}' holds a single value, not keys", part));
+        throw InputError("--set", 0, key, fmt::format("'{}' holds a single value, not keys", parts[i - 1]));
       if (last) node[part] = value;
       else node.reset(node[part]);
     }
