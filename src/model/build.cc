@@ -69,6 +69,7 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
     out.dose_targets.emplace_back(b.state(names::central(s)), fraction);
   }
   out.auc_state = b.state("exposure.auc");
+  out.first_dose_param = b.param(kFirstDoseParam);
   out.individual_params = individual.size();
   out.linear = a.tmdd == TmddMode::kNone && !a.soluble_antigen;
   out.plain_linear = out.linear && out.layout.species() == 1 && !deconjugating && !a.payload && !track_mass_balance;
@@ -86,19 +87,23 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
     out.clearance_course.imax = out.imax;
     out.clearance_course.gamma = out.gamma;
     out.clearance_course.t50_pow = b.param("disposition.clearance_change.T50^gamma");
+    out.clearance_course.first_dose = b.param(kFirstDoseParam);
   }
   out.model = std::make_unique<Model>(std::move(modules), std::move(b));
   return out;
 }
 
+std::vector<double> prepare_params(const BuiltModel& m, const double* p, double first_dose_day) {
+  std::vector<double> out(p, p + m.individual_params);
+  out.resize(m.model->param_count());
+  if (m.first_dose_param >= 0) out[m.first_dose_param] = first_dose_day;
+  m.model->prepare(out.data());
+  return out;
+}
+
 double terminal_half_life(const BuiltModel& m, const double* p, double t) {
   if (!m.linear) return std::numeric_limits<double>::quiet_NaN();
-  double cl = p[m.cl];
-  if (m.imax >= 0 && t > 0.0) {
-    const double tg = std::pow(t, p[m.gamma]);
-    cl *= std::exp(p[m.imax] * tg / (std::pow(p[m.t50], p[m.gamma]) + tg));
-  }
-  const double k10 = cl / p[m.v1];
+  const double k10 = m.clearance_course(p, t) / p[m.v1];
   if (m.q < 0) return std::log(2.0) / k10;
   const double k12 = p[m.q] / p[m.v1], k21 = p[m.q] / p[m.v2];
   const double s = k10 + k12 + k21;

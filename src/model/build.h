@@ -18,6 +18,7 @@ struct BuiltModel {
   std::vector<std::pair<int, double>> dose_targets;  // state index, fraction of each dose
   int auc_state = -1;
   int individual_params = 0;  // derived parameters follow them (Model::param_count)
+  int first_dose_param = -1;  // derived parameter: time of the first dose, when a module needs it
   bool linear = false;  // linear disposition only: terminal half-life is defined
   // Only disposition of one species and the exposure integral: the fused kernel applies.
   bool plain_linear = false;
@@ -28,8 +29,13 @@ struct BuiltModel {
 
 BuiltModel build_model(const AgentSpec& agent, const IndividualModel& individual, bool track_mass_balance);
 
+// The individual parameters followed by the derived ones the modules read
+// (Model::prepare), for a patient whose first dose is at first_dose_day.
+std::vector<double> prepare_params(const BuiltModel& m, const double* p, double first_dose_day);
+
 // Terminal half-life (day) of the linear disposition at time t, from the smallest
-// eigenvalue of the 1- or 2-compartment system with CL(t). NaN when undefined.
+// eigenvalue of the 1- or 2-compartment system with CL(t); p from prepare_params.
+// NaN when undefined (nonlinear disposition).
 double terminal_half_life(const BuiltModel& m, const double* p, double t);
 
 }  // namespace icsim

@@ -46,6 +46,7 @@ class Disposition final : public Module {
       course_.imax = b.param("disposition.clearance_change.Imax");
       course_.gamma = b.param("disposition.clearance_change.gamma");
       course_.t50_pow = b.add_derived_param("disposition.clearance_change.T50^gamma");
+      course_.first_dose = b.add_derived_param(kFirstDoseParam);
     }
     ff_ = b.add_quantity(names::kFreeFraction);
     total_ = b.add_quantity(names::kPlasmaTotal);

@@ -34,16 +34,22 @@ std::vector<int> central_states(const ModelBuilder& b, const ConjugateLayout& la
 // registered so that deconjugation acts on it too.
 std::vector<int> add_conjugate_pool(ModelBuilder& b, const ConjugateLayout& layout, const std::string& prefix);
 
-// CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025), with T50^g
-// precomputed per patient. Indices into the parameter vector; imax < 0 means constant CL.
+// CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025), t counted from
+// the first dose, with T50^g precomputed per patient. Indices into the parameter
+// vector; imax < 0 means constant CL.
 struct ClearanceCourse {
-  int cl = -1, imax = -1, gamma = -1, t50_pow = -1;
+  int cl = -1, imax = -1, gamma = -1, t50_pow = -1, first_dose = -1;
   double operator()(const double* p, double t) const {
-    if (imax < 0 || t <= 0.0) return p[cl];
-    const double tg = std::exp(p[gamma] * std::log(t));  // t^gamma
+    if (imax < 0) return p[cl];
+    const double since = t - p[first_dose];
+    if (since <= 0.0) return p[cl];
+    const double tg = std::exp(p[gamma] * std::log(since));  // since^gamma
     return p[cl] * std::exp(p[imax] * tg / (p[t50_pow] + tg));
   }
 };
+
+// The derived parameter holding the time of the first dose (set per patient).
+inline constexpr const char* kFirstDoseParam = "regimen.first_dose_day";
 
 // Linear 1- or 2-compartment disposition with optional sigmoidal time-varying
 // clearance CL(t) = CL * exp(Imax * t^g / (T50^g + t^g)) (Papathanasiou 2025).

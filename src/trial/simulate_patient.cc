@@ -66,9 +66,9 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
   const long evals_before = stepper_->rhs_evaluations();
   p_.assign(p, p + m_.individual_params);
   p_.resize(model.param_count());
+  if (m_.first_dose_param >= 0) p_[m_.first_dose_param] = events.empty() ? 0.0 : events.front().time_day;
   model.prepare(p_.data());
   stepper_->forget();
-  const double* pi = p;  // the individual parameters as given
   p = p_.data();
   ode_->set_params(p);
   if (kernel_) kernel_->set_params(p);
@@ -194,8 +194,8 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
     std::copy(stepper_->state(), stepper_->state() + n, y_.begin());
   }
   r.series.resize(next_out * n_out);
-  r.half_life_initial_day = terminal_half_life(m_, pi, 0.0);
-  r.half_life_final_day = terminal_half_life(m_, pi, until);
+  r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
+  r.half_life_final_day = terminal_half_life(m_, p, until);
   r.rhs_evaluations = stepper_->rhs_evaluations() - evals_before;
 }
 

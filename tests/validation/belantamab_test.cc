@@ -38,7 +38,8 @@ TEST(BelantamabValidation, HalfLivesAndClearanceChange) {
   const IndividualModel individual(s.agent);
   const BuiltModel m = build_model(s.agent, individual, false);
   const double far = 1e5;  // steady state of the time-varying clearance
-  EXPECT_NEAR(terminal_half_life(m, p.params.data(), far), 16.8, 0.01 * 16.8);  // paper: 16.8 d
+  const auto prepared = prepare_params(m, p.params.data(), 0.0);
+  EXPECT_NEAR(terminal_half_life(m, prepared.data(), far), 16.8, 0.01 * 16.8);  // paper: 16.8 d
   const auto idx = individual.index();
   const double imax = p.params[idx.at("disposition.clearance_change.Imax")];
   EXPECT_NEAR(0.926 * std::exp(imax), 0.619, 0.001);  // steady-state CL, monotherapy
@@ -52,7 +53,23 @@ TEST(BelantamabValidation, CombinationLowersSteadyStateClearance) {
   EXPECT_NEAR(0.926 * std::exp(imax), 0.518, 0.001);  // paper: 0.518 L/day, a 44.0% fall
   const IndividualModel individual(s.agent);
   const BuiltModel m = build_model(s.agent, individual, false);
-  EXPECT_NEAR(terminal_half_life(m, sink.patients[0].params.data(), 1e5), 19.1, 0.01 * 19.1);  // paper: 19.1 d
+  const auto prepared = prepare_params(m, sink.patients[0].params.data(), 0.0);
+  EXPECT_NEAR(terminal_half_life(m, prepared.data(), 1e5), 19.1, 0.01 * 19.1);  // paper: 19.1 d
+}
+
+TEST(BelantamabValidation, ClearanceChangeCountsFromTheFirstDose) {
+  // Papathanasiou 2025: t is time since the first dose. Starting treatment 10 days
+  // into the simulation must shift the profile by 10 days and change nothing else.
+  const auto now = test::run(test::scenario_from_text("bela-t0", kTypical));
+  const auto later = test::run(test::scenario_from_text("bela-t10", kTypical, {"regimen.start=10 d", "simulation.until=178 d"}));
+  const auto& a = now.patients.at(0).intervals;
+  const auto& b = later.patients.at(0).intervals;
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t k = 0; k < a.size(); ++k) {
+    EXPECT_NEAR(b[k].start_day, a[k].start_day + 10, 1e-12);
+    EXPECT_NEAR(b[k].ctrough, a[k].ctrough, 1e-6 * a[k].ctrough);
+    EXPECT_NEAR(b[k].auc, a[k].auc, 1e-6 * a[k].auc);
+  }
 }
 
 }  // namespace
