@@ -6,46 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "icsim/error.h"
+#include "icsim/icsim.h"
 #include "io/agent_reader.h"
-#include "io/result_writer.h"
-#include "io/scenario_reader.h"
-#include "trial/cohort.h"
-
-namespace {
-
-class Progress final : public icsim::ResultSink {
- public:
-  Progress(icsim::ResultSink& inner) : inner_(inner) {}
-  void begin(const icsim::CohortInfo& i) override { inner_.begin(i); }
-  void patient(const icsim::PatientResult& r) override {
-    if (!r.ok)
-      fmt::print(stderr, "icsim: patient {} failed at t = {:.6g} day: {}\n", r.index, r.error_time_day, r.error);
-    inner_.patient(r);
-  }
-  void end() override { inner_.end(); }
-
- private:
-  icsim::ResultSink& inner_;
-};
-
-int simulate(const std::string& scenario_path, const std::string& out_dir, const std::vector<std::string>& sets,
-             int threads) {
-  const icsim::Scenario s = icsim::load_scenario(scenario_path, sets);
-  icsim::DirectoryWriter writer(out_dir, s);
-  Progress progress(writer);
-  icsim::CohortOptions o;
-  o.threads = threads;
-  const icsim::CohortSummary sum = icsim::run_cohort(s, o, progress);
-  writer.commit();
-  fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n", s.name, s.agent.id, sum.patients, sum.failed,
-             sum.seconds);
-  fmt::print("{}", writer.first_interval_summary());
-  fmt::print("results: {}/timeseries.csv, {}/summary.json\n", out_dir, out_dir);
-  return sum.failed == sum.patients ? 1 : 0;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"icsim: mechanistic simulation of immunoconjugate therapy in multiple myeloma"};
@@ -71,7 +33,15 @@ int main(int argc, char** argv) {
       for (const auto& id : icsim::library_agent_ids()) fmt::print("{}\n", id);
       return 0;
     }
-    return simulate(scenario, out, sets, threads);
+    icsim::RunOptions o;
+    o.threads = threads;
+    o.on_failure = [](long patient, double t, const std::string& why) {
+      fmt::print(stderr, "icsim: patient {} failed at t = {:.6g} day: {}\n", patient, t, why);
+    };
+    const icsim::RunSummary s = icsim::simulate_to_directory(scenario, out, sets, o);
+    fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results: {}/timeseries.csv, {}/summary.json\n",
+               s.scenario, s.agent, s.patients, s.failed, s.seconds, s.first_interval, out, out);
+    return s.failed == s.patients ? 1 : 0;
   } catch (const icsim::InputError& e) {
     fmt::print(stderr, "icsim: error: {}\n", e.what());
     return 2;

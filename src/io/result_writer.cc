@@ -142,6 +142,9 @@ void DirectoryWriter::end() {
 
 std::string DirectoryWriter::first_interval_summary() const {
   if (cmax_.empty()) return "";
+  if (cmax_.size() == 1)
+    return fmt::format("first dosing interval: Cmax {:.4g} ug/mL, Cavg {:.4g} ug/mL, Ctrough {:.4g} ug/mL\n", cmax_[0],
+                       cavg_[0], ctrough_[0]);
   auto line = [](const char* what, const std::vector<double>& v) {
     return fmt::format("  {:<8} {:9.4g} ug/mL  [{:.4g} - {:.4g}]\n", what, percentile(v, 0.5), percentile(v, 0.05),
                        percentile(v, 0.95));
