@@ -91,6 +91,7 @@ void DirectoryWriter::patient(const PatientResult& r) {
     ++failed_;
   }
   json p = {{"patient", r.index}, {"status", r.ok ? "ok" : "failed"}};
+  if (r.ok) p["solver"] = r.solver;
   if (!r.ok) {
     p["error"] = r.error;
     p["error_time_day"] = r.error_time_day;

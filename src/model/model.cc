@@ -61,8 +61,10 @@ int Model::quantity(const std::string& name) const {
   return it == quantity_index_.end() ? -1 : it->second;
 }
 
-bool Model::stiff() const {
-  return std::any_of(modules_.begin(), modules_.end(), [](const auto& m) { return m->stiff(); });
+double Model::fastest_rate(const double* p) const {
+  double r = 0.0;
+  for (const auto& m : modules_) r = std::max(r, m->fastest_rate(p));
+  return r;
 }
 
 void Model::prepare(double* p) const {

@@ -36,8 +36,9 @@ class Module {
   virtual void derive(EvalContext& /*c*/) const {}
   // Adds this module's terms to dy (dy is zeroed before the first module).
   virtual void rhs(const EvalContext& c, double* dy) const = 0;
-  // True when the module's time scales make the system stiff (fast binding).
-  virtual bool stiff() const { return false; }
+  // The fastest first-order rate (1/day) this module's processes reach for these
+  // parameters, e.g. kon*R0 for binding: what makes the system stiff.
+  virtual double fastest_rate(const double* /*p*/) const { return 0.0; }
 };
 
 // A column of the time series: a named function of the state.
@@ -102,7 +103,8 @@ class Model {
   const std::vector<std::string>& state_names() const { return state_names_; }
   int state(const std::string& name) const;
   int quantity(const std::string& name) const;
-  bool stiff() const;
+  // The largest of the modules' fastest rates (1/day); p as for prepare().
+  double fastest_rate(const double* p) const;
 
   // p holds the individual parameters and room for the derived ones (param_count()).
   void prepare(double* p) const;

@@ -1,6 +1,7 @@
 // Soluble (shed) antigen, e.g. sBCMA: produced and eliminated on its own, binds
 // free conjugate in plasma; the complex is eliminated at its own rate, so the
 // antigen acts as a sink (soluble-receptor block of the sHER2 models, SCIENCE.md 2.3).
+#include <algorithm>
 #include <string>
 
 #include "pk/modules.h"
@@ -35,7 +36,9 @@ class SolubleAntigen final : public Module {
     release_ = b.param("payload.release_on_catabolism");
   }
   const char* name() const override { return "soluble_antigen"; }
-  bool stiff() const override { return true; }
+  double fastest_rate(const double* p) const override {
+    return std::max({p[kon_] * p[baseline_], p[koff_] + p[kel_], p[kdeg_]});
+  }
 
   void initialise(const double* p, double* y) const override { y[free_] = p[baseline_] * p[v1_]; }
 

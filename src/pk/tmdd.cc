@@ -1,4 +1,5 @@
 // Target-mediated drug disposition: full model and quasi-steady-state approximation.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -48,7 +49,9 @@ class TmddFull final : public Module {
                   }});
   }
   const char* name() const override { return "tmdd_full"; }
-  bool stiff() const override { return true; }
+  double fastest_rate(const double* p) const override {
+    return std::max({p[kon_] * tp_.r0(p), p[koff_] + p[tp_.kint], p[tp_.kdeg]});
+  }
 
   void initialise(const double* p, double* y) const override { y[free_target_] = tp_.r0(p) * p[v1_]; }
 

@@ -57,7 +57,7 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
   info.observed = observed;
   {
     PatientSimulator probe(built, sim.solver);
-    info.solver = probe.solver_name();
+    info.solver = probe.solver_for(typical.data(), events.empty() ? 0.0 : events.front().time_day);
   }
   sink.begin(info);
 

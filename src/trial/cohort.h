@@ -15,7 +15,7 @@ struct CohortInfo {
   std::vector<double> times;             // output grid, day
   std::vector<std::string> parameters;   // individual parameter names
   std::vector<std::string> random_effects;
-  std::string solver;
+  std::string solver;  // the integrator for the typical patient (each patient's is in its result)
   bool observed = false;                 // a residual-error column follows the outputs
 };
 

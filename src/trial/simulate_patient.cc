@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "icsim/error.h"
 #include "pk/linear_kernel.h"
 
 namespace icsim {
@@ -31,22 +32,34 @@ PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o)
       y_(m.model->size()),
       tmp_(m.model->size()),
       q_(std::max(1, m.model->quantity_count())),
-      in_(m.model->size()) {
+      in_(m.model->size()),
+      options_(o) {
   ode_ = std::make_unique<Ode>(*m.model, q_.data(), in_.data());
-  SolverKind kind = o.kind;
-  if (kind == SolverKind::kAuto) kind = m.model->stiff() ? SolverKind::kCvode : SolverKind::kExplicit;
-  const int n = m.model->size();
-  OdeRhs* rhs = ode_.get();
+  rhs_ = ode_.get();
   if (o.fused_kernels && LinearDispositionKernel::applies(m)) {
     kernel_ = std::make_unique<LinearDispositionKernel>(m, in_.data());
-    rhs = kernel_.get();
+    rhs_ = kernel_.get();
   }
-  stepper_ = kind == SolverKind::kCvode ? make_cvode_stepper(n, *rhs, o) : make_dopri5_stepper(n, *rhs, o);
 }
 
 PatientSimulator::~PatientSimulator() = default;
 
-const char* PatientSimulator::solver_name() const { return stepper_->name(); }
+Stepper& PatientSimulator::stepper(SolverKind kind) {
+  const int n = m_.model->size();
+  if (kind == SolverKind::kCvode) {
+    if (!bdf_) bdf_ = make_cvode_stepper(n, *rhs_, options_);
+    return *bdf_;
+  }
+  if (!explicit_) explicit_ = make_dopri5_stepper(n, *rhs_, options_);
+  return *explicit_;
+}
+
+const char* PatientSimulator::solver_for(const double* p, double first_dose_day) {
+  if (options_.kind != SolverKind::kAuto) return stepper(options_.kind).name();
+  const std::vector<double> prepared = prepare_params(m_, p, first_dose_day);
+  const bool stiff = m_.model->fastest_rate(prepared.data()) > kStiffRate;
+  return stepper(stiff ? SolverKind::kCvode : SolverKind::kExplicit).name();
+}
 
 double PatientSimulator::analyte(double t, const double* y) {
   EvalContext& c = ode_->context();
@@ -59,19 +72,33 @@ double PatientSimulator::analyte(double t, const double* y) {
 void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events, double until,
                            const std::vector<double>& out_times, PatientResult& r) {
   const Model& model = *m_.model;
-  const int n = model.size();
-  const auto& outputs = model.outputs();
-  const int n_out = static_cast<int>(outputs.size());
-  const double eps = 1e-9;
-  const long evals_before = stepper_->rhs_evaluations();
   p_.assign(p, p + m_.individual_params);
   p_.resize(model.param_count());
   if (m_.first_dose_param >= 0) p_[m_.first_dose_param] = events.empty() ? 0.0 : events.front().time_day;
   model.prepare(p_.data());
-  stepper_->forget();
-  p = p_.data();
-  ode_->set_params(p);
-  if (kernel_) kernel_->set_params(p);
+  ode_->set_params(p_.data());
+  if (kernel_) kernel_->set_params(p_.data());
+  SolverKind kind = options_.kind;
+  const bool automatic = kind == SolverKind::kAuto;
+  if (automatic) kind = model.fastest_rate(p_.data()) > kStiffRate ? SolverKind::kCvode : SolverKind::kExplicit;
+  try {
+    solve(stepper(kind), events, until, out_times, r);
+  } catch (const SolverError&) {
+    if (!automatic || kind == SolverKind::kCvode) throw;
+    solve(stepper(SolverKind::kCvode), events, until, out_times, r);  // stiffer than it looked
+  }
+}
+
+void PatientSimulator::solve(Stepper& stepper, const std::vector<DoseEvent>& events, double until,
+                             const std::vector<double>& out_times, PatientResult& r) {
+  const Model& model = *m_.model;
+  const double* p = p_.data();
+  const int n = model.size();
+  const auto& outputs = model.outputs();
+  const int n_out = static_cast<int>(outputs.size());
+  const double eps = 1e-9;
+  const long evals_before = stepper.rhs_evaluations();
+  stepper.forget();
   model.initialise(p, y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
   r.series.assign(out_times.size() * n_out, 0.0);
@@ -174,29 +201,30 @@ void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events
 
     // Integrate to the next breakpoint.
     const double t_end = bp[b + 1];
-    stepper_->restart(tb, y_.data());
+    stepper.restart(tb, y_.data());
     t = tb;
     while (t < t_end) {
       const double t_prev = t;
-      t = stepper_->step(t_end);
-      const double* ys = stepper_->state();
+      t = stepper.step(t_end);
+      const double* ys = stepper.state();
       while (next_out < out_times.size() && out_times[next_out] > t_prev + eps && out_times[next_out] < t_end - eps &&
              out_times[next_out] <= t + eps) {
         if (std::abs(out_times[next_out] - t) <= eps) {
           write_output(t, ys);
         } else {
-          stepper_->interpolate(out_times[next_out], tmp_.data());
+          stepper.interpolate(out_times[next_out], tmp_.data());
           write_output(out_times[next_out], tmp_.data());
         }
       }
       observe(t, ys);
     }
-    std::copy(stepper_->state(), stepper_->state() + n, y_.begin());
+    std::copy(stepper.state(), stepper.state() + n, y_.begin());
   }
   r.series.resize(next_out * n_out);
   r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
   r.half_life_final_day = terminal_half_life(m_, p, until);
-  r.rhs_evaluations = stepper_->rhs_evaluations() - evals_before;
+  r.rhs_evaluations = stepper.rhs_evaluations() - evals_before;
+  r.solver = stepper.name();
 }
 
 }  // namespace icsim

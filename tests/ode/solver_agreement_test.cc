@@ -1,5 +1,5 @@
 // The explicit Dormand-Prince path and CVODE BDF must agree wherever both apply,
-// and `auto` must pick BDF for stiff models. Reference: each other at tight
+// and `auto` must pick BDF when binding is fast (kon*R0 = 10,000 /day here). Reference: each other at tight
 // tolerance (rtol 1e-10). Tolerance: 1e-7 relative, far above both solvers' error.
 #include <gtest/gtest.h>
 

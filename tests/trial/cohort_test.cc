@@ -60,5 +60,26 @@ TEST(Cohort, FailedPatientIsReportedAndOthersComplete) {
   EXPECT_LT(failed, 40);
 }
 
+TEST(Cohort, AutomaticSolverChoicePerPatientWithFallback) {
+  // Typical binding rate kon*R0 = 100 /day (explicit); log-normal kon with variance 4
+  // puts some patients far above PatientSimulator::kStiffRate (BDF). A step budget the
+  // explicit method cannot meet for the stiffest makes BDF take over: every patient
+  // completes, whichever integrator solved it.
+  const std::string text = fmt::format(
+      "name: auto\nagent: {{file: {}, target: {{model: full, kon: 10 /nM/day, koff: 10 /day}}, "
+      "variability: [{{parameter: target.kon, form: log-normal, variance: 4}}]}}\nregimen: {{dose: 20 mg}}\n"
+      "simulation: {{until: 7 d, patients: 40, variability: true, seed: 3, max_steps: 3000}}\n",
+      test::test_data("agents/tmdd-qss.yaml"));
+  const auto sink = test::run(test::scenario_from_text("auto-fallback", text));
+  EXPECT_EQ(sink.info.solver, "dopri5");
+  int bdf = 0;
+  for (const auto& p : sink.patients) {
+    EXPECT_TRUE(p.ok) << p.error;
+    bdf += std::string(p.solver) == "cvode-bdf";
+  }
+  EXPECT_GT(bdf, 0);
+  EXPECT_LT(bdf, 40);
+}
+
 }  // namespace
 }  // namespace icsim
