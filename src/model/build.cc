@@ -77,18 +77,7 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
   out.v1 = b.param("disposition.V1");
   out.q = a.compartments == 2 ? b.param("disposition.Q") : -1;
   out.v2 = a.compartments == 2 ? b.param("disposition.V2") : -1;
-  if (a.time_varying_clearance) {
-    out.imax = b.param("disposition.clearance_change.Imax");
-    out.t50 = b.param("disposition.clearance_change.T50");
-    out.gamma = b.param("disposition.clearance_change.gamma");
-  }
-  out.clearance_course.cl = out.cl;
-  if (a.time_varying_clearance) {
-    out.clearance_course.imax = out.imax;
-    out.clearance_course.gamma = out.gamma;
-    out.clearance_course.t50_pow = b.param("disposition.clearance_change.T50^gamma");
-    out.clearance_course.first_dose = b.param(kFirstDoseParam);
-  }
+  out.clearance_course = ClearanceCourse::find(b);
   out.model = std::make_unique<Model>(std::move(modules), std::move(b));
   return out;
 }

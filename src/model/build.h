@@ -24,7 +24,7 @@ struct BuiltModel {
   bool plain_linear = false;
   ClearanceCourse clearance_course;
   // Parameter indices for the half-life (-1 when absent).
-  int cl = -1, v1 = -1, q = -1, v2 = -1, imax = -1, t50 = -1, gamma = -1;
+  int cl = -1, v1 = -1, q = -1, v2 = -1;
 };
 
 BuiltModel build_model(const AgentSpec& agent, const IndividualModel& individual, bool track_mass_balance);

@@ -8,6 +8,18 @@ namespace icsim {
 std::string names::central(int s) { return "conjugate.central." + std::to_string(s); }
 std::string names::peripheral(int s) { return "conjugate.peripheral." + std::to_string(s); }
 
+ClearanceCourse ClearanceCourse::find(const ModelBuilder& b) {
+  ClearanceCourse c;
+  c.cl = b.param("disposition.CL");
+  c.t50_pow = b.param("disposition.clearance_change.T50^gamma");
+  if (c.t50_pow >= 0) {  // declared only when the clearance changes
+    c.imax = b.param("disposition.clearance_change.Imax");
+    c.gamma = b.param("disposition.clearance_change.gamma");
+    c.first_dose = b.param(kFirstDoseParam);
+  }
+  return c;
+}
+
 std::vector<int> central_states(const ModelBuilder& b, const ConjugateLayout& layout) {
   std::vector<int> states;
   for (int s = 0; s < layout.species(); ++s) states.push_back(b.state(names::central(s)));
@@ -41,13 +53,11 @@ class Disposition final : public Module {
     q_ = b.param("disposition.Q");
     v2_ = b.param("disposition.V2");
     t50_ = b.param("disposition.clearance_change.T50");
-    course_.cl = cl_;
     if (tvc_) {
-      course_.imax = b.param("disposition.clearance_change.Imax");
-      course_.gamma = b.param("disposition.clearance_change.gamma");
-      course_.t50_pow = b.add_derived_param("disposition.clearance_change.T50^gamma");
-      course_.first_dose = b.add_derived_param(kFirstDoseParam);
+      b.add_derived_param("disposition.clearance_change.T50^gamma");
+      b.add_derived_param(kFirstDoseParam);
     }
+    course_ = ClearanceCourse::find(b);
     ff_ = b.add_quantity(names::kFreeFraction);
     total_ = b.add_quantity(names::kPlasmaTotal);
     eliminated_ = b.accumulator("conjugate.eliminated");

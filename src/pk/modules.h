@@ -39,6 +39,8 @@ std::vector<int> add_conjugate_pool(ModelBuilder& b, const ConjugateLayout& layo
 // vector; imax < 0 means constant CL.
 struct ClearanceCourse {
   int cl = -1, imax = -1, gamma = -1, t50_pow = -1, first_dose = -1;
+  // The indices as the disposition module declared them (imax -1 without the change).
+  static ClearanceCourse find(const ModelBuilder& b);
   double operator()(const double* p, double t) const {
     if (imax < 0) return p[cl];
     const double since = t - p[first_dose];
