@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -10,6 +11,25 @@
 #include "icsim/error.h"
 
 namespace icsim {
+
+namespace {
+// YAML parsers keep one of two equal keys silently; a key written twice is an error.
+void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where) {
+  if (n.IsSequence()) {
+    for (size_t i = 0; i < n.size(); ++i) reject_duplicate_keys(n[i], path, fmt::format("{}[{}]", where, i));
+  } else if (n.IsMap()) {
+    std::map<std::string, int> seen;
+    for (const auto& kv : n) {
+      const std::string k = kv.first.Scalar();
+      const std::string key = where.empty() ? k : where + "." + k;
+      const int line = kv.first.Mark().line + 1;
+      auto [it, fresh] = seen.emplace(k, line);
+      if (!fresh) throw InputError(path, line, key, fmt::format("key given twice (first at line {})", it->second));
+      reject_duplicate_keys(kv.second, path, key);
+    }
+  }
+}
+}  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
   std::ifstream in(path);
@@ -19,6 +39,7 @@ YAML::Node load_yaml_file(const std::string& path) {
   try {
     YAML::Node root = YAML::Load(ss.str());
     if (!root.IsMap()) throw InputError(path, 1, "", "expected a mapping of keys to values at the top level");
+    reject_duplicate_keys(root, path, "");
     return root;
   } catch (const YAML::Exception& e) {
     throw InputError(path, e.mark.is_null() ? 0 : e.mark.line + 1, "", "malformed YAML: " + e.msg);

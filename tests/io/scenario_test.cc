@@ -72,6 +72,10 @@ TEST(BadInput, UnknownKeyWithSuggestion) {
   expect_rejected("unknown-top", kGood + "regime: {}\n", "s.yaml:6: regime", "did you mean 'regimen'");
 }
 
+TEST(BadInput, DuplicateKey) {
+  expect_rejected("duplicate", kGood + "regimen: {dose: 3.4 mg/kg}\n", "s.yaml:6: regimen", "key given twice (first at line 4)");
+}
+
 TEST(BadInput, MissingUnit) {
   expect_rejected("missing-unit", replace(kGood, "every: 21 d", "every: 21"), "s.yaml:4: regimen.every",
                   "missing unit");
