@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <vector>
 
 #include "io/scenario_reader.h"
 #include "trial/cohort.h"
@@ -51,6 +52,36 @@ BENCHMARK_CAPTURE(Cohort, explicit, std::string("explicit"))
 BENCHMARK_CAPTURE(Cohort, cvode, std::string("cvode"))
     ->Args({10000, 1})
     ->Args({10000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Baselines for models with target binding, for work on the stiff path:
+// daratumumab QSS TMDD (explicit by the automatic choice) and the mechanism test ADC
+// (full TMDD, soluble antigen, DAR 0-6, payload: 33 states) forced onto BDF.
+void Binding(benchmark::State& state, const std::string& scenario, const std::vector<std::string>& sets) {
+  const long patients = state.range(0);
+  std::vector<std::string> all = sets;
+  all.push_back("simulation.patients=" + std::to_string(patients));
+  const icsim::Scenario s = icsim::load_scenario(scenario, all);
+  icsim::CohortOptions o;
+  o.threads = 1;
+  for (auto _ : state) {
+    CountingSink sink;
+    icsim::run_cohort(s, o, sink);
+    benchmark::DoNotOptimize(sink.checksum);
+    if (sink.failed) state.SkipWithError("patients failed");
+  }
+  state.SetItemsProcessed(state.iterations() * patients);
+}
+
+BENCHMARK_CAPTURE(Binding, daratumumab_qss, std::string(ICSIM_SCENARIO_DIR) + "/daratumumab-16mgkg.yaml",
+                  std::vector<std::string>{})
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(Binding, adc_full_tmdd_bdf, std::string(ICSIM_TEST_DATA_DIR) + "/adc-full-scenario.yaml",
+                  std::vector<std::string>{"simulation.solver=cvode"})
+    ->Arg(100)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
