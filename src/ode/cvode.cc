@@ -1,8 +1,8 @@
 // SUNDIALS CVODE (BDF, Newton iteration, dense direct linear solver with a
-// difference-quotient Jacobian) in one-step mode with a hard stop time.
+// difference-quotient Jacobian; the LU is Eigen's, src/ode/eigen_dense_solver.cc) in
+// one-step mode with a hard stop time.
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
-#include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "icsim/error.h"
+#include "ode/eigen_dense_solver.h"
 #include "ode/stepper.h"
 
 namespace icsim {
@@ -33,7 +34,7 @@ class Cvode final : public Stepper {
     CVodeSetErrHandlerFn(mem_, &Cvode::on_error, this);
     CVodeSetMaxNumSteps(mem_, o.max_steps);
     A_ = SUNDenseMatrix(n, n, ctx_);
-    ls_ = SUNLinSol_Dense(y_, A_, ctx_);
+    ls_ = make_eigen_dense_solver(ctx_, n);
     CVodeSetLinearSolver(mem_, ls_, A_);
   }
   ~Cvode() override {
