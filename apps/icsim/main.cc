@@ -30,7 +30,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (*agents) {
-      for (const auto& id : icsim::library_agent_ids()) fmt::print("{}\n", id);
+      for (const auto& id : icsim::library_agent_ids()) {
+        const icsim::AgentSpec a = icsim::read_agent_file(icsim::data_directory() + "/agents/" + id + ".yaml");
+        fmt::print("{:<24} {} ({}, {})\n", id, a.name, a.target_name, a.agent_class);
+      }
       return 0;
     }
     icsim::RunOptions o;
