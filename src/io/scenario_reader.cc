@@ -89,7 +89,10 @@ class ScenarioReader {
       const CovariateDef* def = find_covariate(name);
       if (def->levels.empty()) {
         const double v = doc_.in_unit(kv.second, key, def->unit);
-        if (!(v > 0)) doc_.fail(kv.second, key, "must be > 0");
+        if (!(v > def->min && v <= def->max))
+          doc_.fail(kv.second, key,
+                    fmt::format("{:g} {} is outside the plausible range ({:g} to {:g} {})", v, def->unit, def->min,
+                                def->max, def->unit));
         s.patient.values[name] = v;
       } else {
         const std::string v = doc_.text(kv.second, key);

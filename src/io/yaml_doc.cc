@@ -13,13 +13,16 @@
 namespace icsim {
 
 namespace {
-// YAML parsers keep one of two equal keys silently; a key written twice is an error.
+// YAML parsers keep one of two equal keys silently; a key written twice is an error,
+// and so is a key that is not a plain name.
 void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where) {
   if (n.IsSequence()) {
     for (size_t i = 0; i < n.size(); ++i) reject_duplicate_keys(n[i], path, fmt::format("{}[{}]", where, i));
   } else if (n.IsMap()) {
     std::map<std::string, int> seen;
     for (const auto& kv : n) {
+      if (!kv.first.IsScalar())
+        throw InputError(path, kv.first.Mark().line + 1, where, "a key must be a plain name, not a list or mapping");
       const std::string k = kv.first.Scalar();
       const std::string key = where.empty() ? k : where + "." + k;
       const int line = kv.first.Mark().line + 1;

@@ -6,14 +6,15 @@ namespace icsim {
 
 const std::vector<CovariateDef>& covariate_defs() {
   static const std::vector<CovariateDef> defs = {
-      {"weight", "kg", {}, "body weight"},
-      {"height", "cm", {}, "height"},
-      {"bsa", "m2", {}, "body-surface area (derived from weight and height when not given)"},
-      {"bmi", "kg/m2", {}, "body-mass index (derived from weight and height when not given)"},
-      {"age", "year", {}, "age"},
-      {"albumin", "g/L", {}, "serum albumin"},
-      {"igg", "g/L", {}, "serum IgG"},
-      {"sbcma", "ng/mL", {}, "serum soluble BCMA"},
+      // Ranges are wide physiological limits: they catch unit slips (75 g for 75 kg), not patients.
+      {"weight", "kg", {}, "body weight", 0.5, 500},
+      {"height", "cm", {}, "height", 30, 280},
+      {"bsa", "m2", {}, "body-surface area (derived from weight and height when not given)", 0.1, 5},
+      {"bmi", "kg/m2", {}, "body-mass index (derived from weight and height when not given)", 5, 150},
+      {"age", "year", {}, "age", 0, 130},
+      {"albumin", "g/L", {}, "serum albumin", 1, 100},
+      {"igg", "g/L", {}, "serum IgG", 0, 300},
+      {"sbcma", "ng/mL", {}, "serum soluble BCMA", 0, 1e6},
       {"sex", "", {"male", "female"}, "sex"},
       {"race", "", {"white", "asian", "black", "other"}, "race"},
       {"combination", "", {"false", "true"}, "given in combination with other myeloma therapy"},

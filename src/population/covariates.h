@@ -14,6 +14,7 @@ struct CovariateDef {
   const char* unit;                 // continuous: unit of the stored value; categorical: ""
   std::vector<std::string> levels;  // categorical levels; empty for continuous
   const char* doc;
+  double min = 0, max = 0;          // plausible range of a continuous covariate (exclusive min)
 };
 
 const std::vector<CovariateDef>& covariate_defs();

@@ -76,6 +76,10 @@ TEST(BadInput, DuplicateKey) {
   expect_rejected("duplicate", kGood + "regimen: {dose: 3.4 mg/kg}\n", "s.yaml:6: regimen", "key given twice (first at line 4)");
 }
 
+TEST(BadInput, KeyThatIsNotAName) {
+  expect_rejected("complex-key", kGood + "? [a, b]\n: 1\n", "s.yaml:6", "a key must be a plain name");
+}
+
 TEST(BadInput, MissingUnit) {
   expect_rejected("missing-unit", replace(kGood, "every: 21 d", "every: 21"), "s.yaml:4: regimen.every",
                   "missing unit");
@@ -94,6 +98,11 @@ TEST(BadInput, NegativeOrZeroDoseAndInterval) {
   expect_rejected("zero-dose", replace(kGood, "2.5 mg/kg", "0 mg/kg"), "s.yaml:4: regimen.dose", "must be > 0");
   expect_rejected("zero-interval", replace(kGood, "every: 21 d", "every: 0 d"), "s.yaml:4: regimen.every",
                   "must be > 0");
+}
+
+TEST(BadInput, ImplausibleCovariate) {
+  expect_rejected("grams", replace(kGood, "weight: 75 kg", "weight: 75 g"), "s.yaml:3: patient.weight",
+                  "outside the plausible range");
 }
 
 TEST(BadInput, UnknownAgent) {
