@@ -211,6 +211,7 @@ class AgentReader {
       doc_.check_keys(kv.second, ck, {"reference", "source"});
       const YAML::Node ref = kv.second["reference"];
       if (!ref) doc_.fail(kv.second, ck, "missing 'reference'");
+      if (library_ && !kv.second["source"]) doc_.fail(kv.second, ck, "library values must name their 'source'");
       if (def->levels.empty()) {
         const double v = doc_.in_unit(ref, ck + ".reference", def->unit);
         if (!(v > 0)) doc_.fail(ref, ck + ".reference", "a reference value must be > 0");
