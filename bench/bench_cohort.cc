@@ -25,13 +25,12 @@ class CountingSink final : public icsim::ResultSink {
   long failed = 0;
 };
 
-void Cohort(benchmark::State& state, const std::string& solver) {
-  const long patients = state.range(0);
-  const int threads = static_cast<int>(state.range(1));
-  const icsim::Scenario s = icsim::load_scenario(
-      std::string(ICSIM_SCENARIO_DIR) + "/belantamab-cohort.yaml",
-      {"simulation.patients=" + std::to_string(patients), "simulation.residual_error=false",
-       "simulation.solver=" + solver, "simulation.rtol=1e-6", "simulation.atol=1e-6 nmol"});
+// Simulates the scenario's cohort once per iteration; patients per second is
+// items_per_second.
+void simulate_cohort(benchmark::State& state, const std::string& scenario, std::vector<std::string> sets,
+                     long patients, int threads) {
+  sets.push_back("simulation.patients=" + std::to_string(patients));
+  const icsim::Scenario s = icsim::load_scenario(scenario, sets);
   icsim::CohortOptions o;
   o.threads = threads;
   for (auto _ : state) {
@@ -42,6 +41,13 @@ void Cohort(benchmark::State& state, const std::string& solver) {
   }
   state.SetItemsProcessed(state.iterations() * patients);
   state.counters["threads"] = threads;
+}
+
+void Cohort(benchmark::State& state, const std::string& solver) {
+  simulate_cohort(state, std::string(ICSIM_SCENARIO_DIR) + "/belantamab-cohort.yaml",
+                  {"simulation.residual_error=false", "simulation.solver=" + solver, "simulation.rtol=1e-6",
+                   "simulation.atol=1e-6 nmol"},
+                  state.range(0), static_cast<int>(state.range(1)));
 }
 
 BENCHMARK_CAPTURE(Cohort, explicit, std::string("explicit"))
@@ -59,19 +65,7 @@ BENCHMARK_CAPTURE(Cohort, cvode, std::string("cvode"))
 // daratumumab QSS TMDD (explicit by the automatic choice) and the mechanism test ADC
 // (full TMDD, soluble antigen, DAR 0-6, payload: 33 states) forced onto BDF.
 void Binding(benchmark::State& state, const std::string& scenario, const std::vector<std::string>& sets) {
-  const long patients = state.range(0);
-  std::vector<std::string> all = sets;
-  all.push_back("simulation.patients=" + std::to_string(patients));
-  const icsim::Scenario s = icsim::load_scenario(scenario, all);
-  icsim::CohortOptions o;
-  o.threads = 1;
-  for (auto _ : state) {
-    CountingSink sink;
-    icsim::run_cohort(s, o, sink);
-    benchmark::DoNotOptimize(sink.checksum);
-    if (sink.failed) state.SkipWithError("patients failed");
-  }
-  state.SetItemsProcessed(state.iterations() * patients);
+  simulate_cohort(state, scenario, sets, state.range(0), 1);
 }
 
 BENCHMARK_CAPTURE(Binding, daratumumab_qss, std::string(ICSIM_SCENARIO_DIR) + "/daratumumab-16mgkg.yaml",
