@@ -15,6 +15,11 @@ namespace icsim::test {
 
 inline std::string test_data(const std::string& rel) { return std::string(ICSIM_TEST_DATA_DIR) + "/" + rel; }
 
+// Where temp_dir(name) puts its files (without creating or clearing it).
+inline std::filesystem::path temp_dir_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("icsim-test-" + std::to_string(::getpid()) + "-" + name);
+}
+
 // A fresh directory for one test's files, removed when the test program ends.
 inline std::filesystem::path temp_dir(const std::string& name) {
   struct Cleanup {
@@ -25,7 +30,7 @@ inline std::filesystem::path temp_dir(const std::string& name) {
     }
   };
   static Cleanup cleanup;
-  auto dir = std::filesystem::temp_directory_path() / ("icsim-test-" + std::to_string(::getpid()) + "-" + name);
+  auto dir = temp_dir_path(name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   cleanup.dirs.push_back(dir);

@@ -124,6 +124,28 @@ TEST(BadInput, CommandLineOverrides) {
   expect_rejected("set-malformed", kGood, "expected KEY=VALUE", "", "--set regimen.dose");
 }
 
+TEST(CommandLine, OutputFilesAreIdenticalWhateverTheThreads) {
+  const std::string args = "--set simulation.patients=200 --set simulation.variability=true "
+                           "--set simulation.residual_error=true ";
+  const CliRun one = run_cli("threads-1", kGood, args + "--threads 1");
+  const CliRun two = run_cli("threads-2", kGood, args + "--threads 2");
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_EQ(two.status, 0) << two.err;
+  auto read = [](const std::string& name, const char* file) {
+    std::stringstream ss;
+    ss << std::ifstream(test::temp_dir_path("cli-" + name) / "out" / file).rdbuf();
+    return ss.str();
+  };
+  // The runs read the same scenario from two directories: only that path may differ.
+  auto without_path = [](std::string json) {
+    const size_t a = json.find("\"scenario_file\"");
+    return json.erase(a, json.find('\n', a) - a);
+  };
+  EXPECT_TRUE(read("threads-1", "timeseries.csv") == read("threads-2", "timeseries.csv"));
+  EXPECT_TRUE(without_path(read("threads-1", "summary.json")) == without_path(read("threads-2", "summary.json")));
+  EXPECT_GT(read("threads-1", "timeseries.csv").size(), 200u * 169u * 10u);
+}
+
 TEST(BadInput, SetOverridesApply) {
   const Scenario s = test::scenario_from_text(
       "set-apply", kGood, {"regimen.dose=3.4 mg/kg", "simulation.patients=1000", "simulation.variability=true"});
