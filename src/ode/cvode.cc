@@ -2,13 +2,19 @@
 // difference-quotient Jacobian; the LU is Eigen's, src/ode/eigen_dense_solver.cc) in
 // one-step mode with a hard stop time.
 #include <cvode/cvode.h>
+#include <cvode/cvode_ls.h>
 #include <nvector/nvector_serial.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -20,66 +26,110 @@ namespace icsim {
 
 namespace {
 
+// Owners of the SUNDIALS handles, so that a constructor failing part-way frees what
+// it made.
+struct FreeContext {
+  void operator()(SUNContext c) const noexcept { SUNContext_Free(&c); }
+};
+struct FreeVector {
+  void operator()(N_Vector v) const noexcept { N_VDestroy(v); }
+};
+struct FreeMatrix {
+  void operator()(SUNMatrix a) const noexcept { SUNMatDestroy(a); }
+};
+struct FreeSolver {
+  void operator()(SUNLinearSolver s) const noexcept { SUNLinSolFree(s); }
+};
+struct FreeCvode {
+  void operator()(void* mem) const noexcept { CVodeFree(&mem); }
+};
+template <class Handle, class Free>
+using Owned = std::unique_ptr<std::remove_pointer_t<Handle>, Free>;
+
+using FlagNamer = char* (*)(long int);
+
+// CVODE names its flags in strings it mallocs; nullptr: a function with no names.
+std::string flag_name(int flag, FlagNamer namer) {
+  struct FreeC {
+    void operator()(char* p) const noexcept { std::free(p); }
+  };
+  const std::unique_ptr<char, FreeC> name(namer ? namer(flag) : nullptr);
+  return name ? std::string(name.get()) : fmt::format("flag {}", flag);
+}
+
+// At construction a failure is a programming or environment error, not a patient's
+// integration failing: std::runtime_error, which the cohort does not catch.
+void check_setup(int flag, const char* function, FlagNamer namer = CVodeGetReturnFlagName) {
+  if (flag != 0) throw std::runtime_error(fmt::format("{} failed: {}", function, flag_name(flag, namer)));
+}
+
+template <class P>
+P check_alloc(P p, const char* function) {
+  if (!p) throw std::runtime_error(fmt::format("{} failed: returned NULL", function));
+  return p;
+}
+
+// While integrating, the patient at time t fails.
+void check_flag(int flag, const char* function, double t) {
+  if (flag != CV_SUCCESS)
+    throw SolverError(t, fmt::format("{} failed: {}", function, flag_name(flag, CVodeGetReturnFlagName)));
+}
+
 class Cvode final : public Stepper {
  public:
   Cvode(int n, OdeRhs& rhs, const SolverOptions& o) : n_(n), rhs_(rhs), o_(o) {
-    if (SUNContext_Create(nullptr, &ctx_) != 0) throw SolverError(0, "cannot create a SUNDIALS context");
-    y_ = N_VNew_Serial(n, ctx_);
-    dky_ = N_VNew_Serial(n, ctx_);
-    N_VConst(0.0, y_);
-    mem_ = CVodeCreate(CV_BDF, ctx_);
-    CVodeInit(mem_, &Cvode::f, 0.0, y_);
-    CVodeSetUserData(mem_, this);
-    CVodeSStolerances(mem_, o.rtol, o.atol);
-    CVodeSetErrHandlerFn(mem_, &Cvode::on_error, this);
-    CVodeSetMaxNumSteps(mem_, o.max_steps);
-    A_ = SUNDenseMatrix(n, n, ctx_);
-    ls_ = make_eigen_dense_solver(ctx_, n);
-    CVodeSetLinearSolver(mem_, ls_, A_);
-  }
-  ~Cvode() override {
-    CVodeFree(&mem_);
-    SUNLinSolFree(ls_);
-    SUNMatDestroy(A_);
-    N_VDestroy(y_);
-    N_VDestroy(dky_);
-    SUNContext_Free(&ctx_);
+    SUNContext ctx = nullptr;
+    check_setup(SUNContext_Create(nullptr, &ctx), "SUNContext_Create", nullptr);
+    ctx_.reset(ctx);
+    y_.reset(check_alloc(N_VNew_Serial(n, ctx_.get()), "N_VNew_Serial"));
+    dky_.reset(check_alloc(N_VNew_Serial(n, ctx_.get()), "N_VNew_Serial"));
+    N_VConst(0.0, y_.get());
+    mem_.reset(check_alloc(CVodeCreate(CV_BDF, ctx_.get()), "CVodeCreate"));
+    void* mem = mem_.get();
+    check_setup(CVodeInit(mem, &Cvode::f, 0.0, y_.get()), "CVodeInit");
+    check_setup(CVodeSetUserData(mem, this), "CVodeSetUserData");
+    check_setup(CVodeSStolerances(mem, o.rtol, o.atol), "CVodeSStolerances");
+    check_setup(CVodeSetErrHandlerFn(mem, &Cvode::on_error, this), "CVodeSetErrHandlerFn");
+    check_setup(CVodeSetMaxNumSteps(mem, o.max_steps), "CVodeSetMaxNumSteps");
+    A_.reset(check_alloc(SUNDenseMatrix(n, n, ctx_.get()), "SUNDenseMatrix"));
+    ls_.reset(check_alloc(make_eigen_dense_solver(ctx_.get(), n), "make_eigen_dense_solver"));
+    check_setup(CVodeSetLinearSolver(mem, ls_.get(), A_.get()), "CVodeSetLinearSolver", CVodeGetLinReturnFlagName);
   }
 
   void restart(double t, const double* y) override {
-    std::copy(y, y + n_, N_VGetArrayPointer(y_));
+    std::copy(y, y + n_, N_VGetArrayPointer(y_.get()));
     t_ = t;
     steps_ = 0;
-    CVodeReInit(mem_, t, y_);
+    check_flag(CVodeReInit(mem_.get(), t, y_.get()), "CVodeReInit", t);
   }
 
   double step(double t_stop) override {
     if (t_stop <= t_) return t_;
     if (++steps_ > o_.max_steps)
       throw SolverError(t_, fmt::format("more than {} steps in one dosing segment", o_.max_steps));
-    CVodeSetStopTime(mem_, t_stop);
+    check_flag(CVodeSetStopTime(mem_.get(), t_stop), "CVodeSetStopTime", t_);
     last_error_.clear();
+    rhs_error_ = nullptr;
     double t_out = t_;
-    const int flag = CVode(mem_, t_stop, y_, &t_out, CV_ONE_STEP);
+    const int flag = CVode(mem_.get(), t_stop, y_.get(), &t_out, CV_ONE_STEP);
+    // The right-hand side's own exception, caught in f, says more than CV_RHSFUNC_FAIL.
+    if (rhs_error_) std::rethrow_exception(std::exchange(rhs_error_, nullptr));
     if (flag < 0) {
       double t_fail = t_;
-      CVodeGetCurrentTime(mem_, &t_fail);
-      if (last_error_.empty()) {
-        char* flag_name = CVodeGetReturnFlagName(flag);
-        last_error_ = flag_name;
-        std::free(flag_name);
-      }
+      // Failing to read the time must not hide the CVode failure: keep the last good time.
+      if (CVodeGetCurrentTime(mem_.get(), &t_fail) != CV_SUCCESS) t_fail = t_;
+      if (last_error_.empty()) last_error_ = flag_name(flag, CVodeGetReturnFlagName);
       throw SolverError(t_fail, last_error_);
     }
     t_ = t_out;
     return t_;
   }
 
-  const double* state() const override { return N_VGetArrayPointer(y_); }
+  const double* state() const override { return N_VGetArrayPointer(y_.get()); }
 
   void interpolate(double t, double* out) override {
-    if (CVodeGetDky(mem_, t, 0, dky_) != CV_SUCCESS) throw SolverError(t, "dense output outside the last step");
-    std::copy(N_VGetArrayPointer(dky_), N_VGetArrayPointer(dky_) + n_, out);
+    check_flag(CVodeGetDky(mem_.get(), t, 0, dky_.get()), "CVodeGetDky", t);
+    std::copy(N_VGetArrayPointer(dky_.get()), N_VGetArrayPointer(dky_.get()) + n_, out);
   }
 
   // Counted here: CVodeReInit resets CVODE's own counters.
@@ -87,29 +137,45 @@ class Cvode final : public Stepper {
   const char* name() const override { return "cvode-bdf"; }
 
  private:
-  static int f(realtype t, N_Vector y, N_Vector ydot, void* user) {
+  // Called from CVODE's C frames, which an exception must not unwind: keep it for
+  // step() and stop CVODE.
+  static int f(realtype t, N_Vector y, N_Vector ydot, void* user) noexcept {
     auto* self = static_cast<Cvode*>(user);
     ++self->evals_;
-    self->rhs_.eval(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
+    try {
+      self->rhs_.eval(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
+    } catch (...) {
+      self->rhs_error_ = std::current_exception();
+      return -1;  // unrecoverable: CVode returns CV_RHSFUNC_FAIL
+    }
     for (int i = 0; i < self->n_; ++i)
       if (!std::isfinite(N_VGetArrayPointer(ydot)[i])) return 1;  // recoverable: CVODE retries smaller
     return 0;
   }
-  static void on_error(int, const char*, const char* function, char* msg, void* user) {
-    static_cast<Cvode*>(user)->last_error_ = fmt::format("{}: {}", function, msg);
+  static void on_error(int, const char*, const char* function, char* msg, void* user) noexcept {
+    auto* self = static_cast<Cvode*>(user);
+    try {
+      self->last_error_ = fmt::format("{}: {}", function, msg);
+    } catch (...) {
+      // Out of memory: step() falls back to the flag's name.
+      self->last_error_.clear();
+    }
   }
 
   int n_;
   OdeRhs& rhs_;
   SolverOptions o_;
-  SUNContext ctx_ = nullptr;
-  N_Vector y_ = nullptr, dky_ = nullptr;
-  SUNMatrix A_ = nullptr;
-  SUNLinearSolver ls_ = nullptr;
-  void* mem_ = nullptr;
+  // Destroyed bottom-up: the CVODE memory first, the context everything uses last.
+  Owned<SUNContext, FreeContext> ctx_;
+  Owned<N_Vector, FreeVector> dky_;
+  Owned<N_Vector, FreeVector> y_;
+  Owned<SUNMatrix, FreeMatrix> A_;
+  Owned<SUNLinearSolver, FreeSolver> ls_;
+  Owned<void*, FreeCvode> mem_;
   double t_ = 0.0;
   long steps_ = 0, evals_ = 0;
   std::string last_error_;
+  std::exception_ptr rhs_error_;
 };
 
 }  // namespace
