@@ -7,15 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "io/scenario_reader.h"
-#include "trial/cohort.h"
+#include "icsim/icsim.h"
 
 namespace {
 
 class CountingSink final : public icsim::ResultSink {
  public:
   void begin(const icsim::CohortInfo&) override {}
-  void patient(const icsim::PatientResult& r) override {
+  void patient(const icsim::PatientRecord& r) override {
     // Touch the results so nothing is optimised away.
     if (!r.series.empty()) checksum += r.series[r.series.size() / 2];
     failed += !r.ok;
@@ -30,12 +29,12 @@ class CountingSink final : public icsim::ResultSink {
 void simulate_cohort(benchmark::State& state, const std::string& scenario, std::vector<std::string> sets,
                      long patients, int threads) {
   sets.push_back("simulation.patients=" + std::to_string(patients));
-  const icsim::Scenario s = icsim::load_scenario(scenario, sets);
-  icsim::CohortOptions o;
+  const icsim::LoadedScenario s = icsim::LoadedScenario::from_file(scenario, sets);
+  icsim::RunOptions o;
   o.threads = threads;
   for (auto _ : state) {
     CountingSink sink;
-    icsim::run_cohort(s, o, sink);
+    icsim::run(s, sink, o);
     benchmark::DoNotOptimize(sink.checksum);
     if (sink.failed) state.SkipWithError("patients failed");
   }

@@ -1,39 +1,61 @@
+// The public API (include/icsim/icsim.h) over the library's internals.
 #include "icsim/icsim.h"
 
+#include "io/agent_reader.h"
 #include "io/result_writer.h"
 #include "io/scenario_reader.h"
 #include "trial/cohort.h"
+
+#ifndef ICSIM_VERSION
+#define ICSIM_VERSION "unknown"
+#endif
 
 namespace icsim {
 
 namespace {
 
-// Reports failed patients as they are delivered, then passes them on.
-class FailureReporter final : public ResultSink {
+class CollectingSink final : public ResultSink {
  public:
-  FailureReporter(ResultSink& inner, const RunOptions& o) : inner_(inner), o_(o) {}
-  void begin(const CohortInfo& i) override { inner_.begin(i); }
-  void patient(const PatientResult& r) override {
-    if (!r.ok && o_.on_failure) o_.on_failure(r.index, r.error_time_day, r.error);
-    inner_.patient(r);
-  }
-  void end() override { inner_.end(); }
+  explicit CollectingSink(CohortResult& out) : out_(out) {}
+  void begin(const CohortInfo& i) override { out_.info = i; }
+  void patient(const PatientRecord& r) override { out_.patients.push_back(r); }
+  void end() override {}
 
  private:
-  ResultSink& inner_;
-  const RunOptions& o_;
+  CohortResult& out_;
 };
 
 }  // namespace
+
+LoadedScenario LoadedScenario::from_file(const std::string& path, const std::vector<std::string>& sets) {
+  return LoadedScenario(std::make_shared<const Scenario>(load_scenario(path, sets)));
+}
+
+LoadedScenario LoadedScenario::from_text(const std::string& text, const std::string& path,
+                                         const std::vector<std::string>& sets) {
+  return LoadedScenario(std::make_shared<const Scenario>(load_scenario_text(text, path, sets)));
+}
+
+const std::string& LoadedScenario::name() const { return s_->name; }
+const std::string& LoadedScenario::agent_id() const { return s_->agent.id; }
+long LoadedScenario::patients() const { return s_->simulation.patients; }
+
+CohortSummary run(const LoadedScenario& s, ResultSink& sink, const RunOptions& options) {
+  return run_cohort(s.scenario(), options, sink);
+}
+
+CohortResult run_in_memory(const LoadedScenario& s, const RunOptions& options) {
+  CohortResult out;
+  CollectingSink sink(out);
+  out.summary = run_cohort(s.scenario(), options, sink);
+  return out;
+}
 
 RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
                                  const std::vector<std::string>& sets, const RunOptions& options) {
   const Scenario s = load_scenario(scenario, sets);
   DirectoryWriter writer(dir, s);
-  FailureReporter reporter(writer, options);
-  CohortOptions o;
-  o.threads = options.threads;
-  const CohortSummary sum = run_cohort(s, o, reporter);
+  const CohortSummary sum = run_cohort(s, options, writer);
   writer.commit();
   RunSummary out;
   out.scenario = s.name;
@@ -41,8 +63,19 @@ RunSummary simulate_to_directory(const std::string& scenario, const std::string&
   out.patients = sum.patients;
   out.failed = sum.failed;
   out.seconds = sum.seconds;
-  out.first_interval = writer.first_interval_summary();
+  out.statistics = writer.statistics_summary();
   return out;
 }
+
+std::vector<AgentInfo> library_agents() {
+  std::vector<AgentInfo> out;
+  for (const auto& id : library_agent_ids()) {
+    const AgentSpec a = read_agent_file(data_directory() + "/agents/" + id + ".yaml");
+    out.push_back({id, a.name, a.target_name, a.agent_class});
+  }
+  return out;
+}
+
+const char* version() { return ICSIM_VERSION; }
 
 }  // namespace icsim

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "icsim/record.h"
 #include "io/scenario_reader.h"
 #include "trial/cohort.h"
 
@@ -45,10 +46,10 @@ inline std::string write_file(const std::filesystem::path& path, const std::stri
 class CollectingSink final : public ResultSink {
  public:
   void begin(const CohortInfo& i) override { info = i; }
-  void patient(const PatientResult& r) override { patients.push_back(r); }
+  void patient(const PatientRecord& r) override { patients.push_back(r); }
   void end() override {}
   CohortInfo info;
-  std::vector<PatientResult> patients;
+  std::vector<PatientRecord> patients;
 
   int column(const std::string& name) const {
     for (size_t i = 0; i < info.columns.size(); ++i)
@@ -71,10 +72,27 @@ inline Scenario scenario_from_text(const std::string& name, const std::string& t
 
 inline CollectingSink run(const Scenario& s, int threads = 1) {
   CollectingSink sink;
-  CohortOptions o;
+  RunOptions o;
   o.threads = threads;
   run_cohort(s, o, sink);
   return sink;
+}
+
+// The exposure observer's "intervals" table of a record, as structs.
+struct Interval {
+  double start_day, end_day, dose_mg, cmax, tmax_day, ctrough, auc, cavg;
+};
+inline std::vector<Interval> intervals(const PatientRecord& r) {
+  std::vector<Interval> out;
+  const Table& t = r.table("intervals");
+  for (size_t i = 0; i < t.rows(); ++i)
+    out.push_back({t.at(i, "start_day"), t.at(i, "end_day"), t.at(i, "dose_mg"), t.at(i, "cmax_ug_per_mL"),
+                   t.at(i, "tmax_day"), t.at(i, "ctrough_ug_per_mL"), t.at(i, "auc_ug_day_per_mL"),
+                   t.at(i, "cavg_ug_per_mL")});
+  return out;
+}
+inline double half_life(const PatientRecord& r, const char* which) {
+  return r.table("terminal_half_life_day").at(0, which);
 }
 
 }  // namespace icsim::test

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "icsim/icsim.h"
-#include "io/agent_reader.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"icsim: mechanistic simulation of immunoconjugate therapy in multiple myeloma"};
@@ -30,10 +29,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*agents) {
-      for (const auto& id : icsim::library_agent_ids()) {
-        const icsim::AgentSpec a = icsim::read_agent_file(icsim::data_directory() + "/agents/" + id + ".yaml");
-        fmt::print("{:<24} {} ({}, {})\n", id, a.name, a.target_name, a.agent_class);
-      }
+      for (const auto& a : icsim::library_agents())
+        fmt::print("{:<24} {} ({}, {})\n", a.id, a.name, a.antigen, a.agent_class);
       return 0;
     }
     icsim::RunOptions o;
@@ -43,7 +40,7 @@ int main(int argc, char** argv) {
     };
     const icsim::RunSummary s = icsim::simulate_to_directory(scenario, out, sets, o);
     fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results: {}/timeseries.csv, {}/summary.json\n",
-               s.scenario, s.agent, s.patients, s.failed, s.seconds, s.first_interval, out, out);
+               s.scenario, s.agent, s.patients, s.failed, s.seconds, s.statistics, out, out);
     return s.failed == s.patients ? 1 : 0;
   } catch (const icsim::InputError& e) {
     fmt::print(stderr, "icsim: error: {}\n", e.what());

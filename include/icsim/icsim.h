@@ -1,31 +1,83 @@
-// The icsim library: simulate a scenario file into a results directory.
+// The icsim library: load a scenario, simulate its cohort, read the results.
 //
-//   icsim::RunSummary s = icsim::simulate_to_directory("scenarios/belantamab-typical.yaml",
-//                                                      "results/typical", {"regimen.dose=3.4 mg/kg"});
+//   const icsim::LoadedScenario s = icsim::LoadedScenario::from_file(
+//       "scenarios/belantamab-typical.yaml", {"regimen.dose=3.4 mg/kg"});
+//   icsim::CohortResult r = icsim::run_in_memory(s);          // every record in memory
+//   double auc = r.patients[0].table("intervals").at(0, "auc_ug_day_per_mL");
 //
-// Throws icsim::InputError (include/icsim/error.h) for bad input, before anything is
-// written. Engine units are documented in include/icsim/units.h.
+//   icsim::RunSummary sum = icsim::simulate_to_directory(      // or straight to files
+//       "scenarios/belantamab-typical.yaml", "results/typical");
+//
+// Bad input throws icsim::InputError (include/icsim/error.h) before anything runs or
+// is written. Engine units are in include/icsim/units.h; result units are in the
+// column names (include/icsim/record.h).
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "icsim/error.h"
+#include "icsim/record.h"
 
 namespace icsim {
 
+struct Scenario;  // the validated scenario (private to the library)
+
+// A scenario read and fully validated: agent, patient, regimen, protocol, settings.
+// Cheap to copy (shared, immutable).
+class LoadedScenario {
+ public:
+  // `sets` are "dotted.key=value" overrides applied before validation, as --set.
+  static LoadedScenario from_file(const std::string& path, const std::vector<std::string>& sets = {});
+  // A scenario written in `text`; `path` names it in errors and is where relative
+  // agent files are looked for (it need not exist).
+  static LoadedScenario from_text(const std::string& text, const std::string& path = "scenario.yaml",
+                                  const std::vector<std::string>& sets = {});
+
+  const std::string& name() const;
+  const std::string& agent_id() const;
+  long patients() const;
+  const Scenario& scenario() const { return *s_; }
+
+ private:
+  explicit LoadedScenario(std::shared_ptr<const Scenario> s) : s_(std::move(s)) {}
+  std::shared_ptr<const Scenario> s_;
+};
+
 struct RunOptions {
-  int threads = 0;  // worker threads; 0: all cores. Results do not depend on it.
+  int threads = 0;          // worker threads; 0: all cores. Results do not depend on it.
+  long chunk = 256;         // patients held in flight (memory does not grow with the cohort)
+  bool keep_series = true;  // fill the output grid (off: exposure tables only)
   // Called for each patient whose simulation failed (patient index, time in days, reason).
   std::function<void(long, double, const std::string&)> on_failure;
+  // True when the options can be used; else `why` says what is wrong.
+  bool is_valid(std::string* why) const;
 };
+
+struct CohortSummary {
+  long patients = 0, failed = 0;
+  double seconds = 0;
+};
+
+struct CohortResult {
+  CohortInfo info;
+  std::vector<PatientRecord> patients;
+  CohortSummary summary;
+};
+
+// Simulates every patient of the scenario into `sink`, in patient order. Throws
+// std::invalid_argument for invalid options.
+CohortSummary run(const LoadedScenario& s, ResultSink& sink, const RunOptions& options = {});
+// The same, with every record kept in memory.
+CohortResult run_in_memory(const LoadedScenario& s, const RunOptions& options = {});
 
 struct RunSummary {
   std::string scenario, agent;
   long patients = 0, failed = 0;
   double seconds = 0;
-  std::string first_interval;  // cycle-1 exposure across the cohort, as printable lines
+  std::string statistics;  // cohort statistics (e.g. cycle-1 exposure), as printable lines
 };
 
 // Loads and validates SCENARIO with "dotted.key=value" overrides, simulates every
@@ -33,5 +85,14 @@ struct RunSummary {
 // when complete).
 RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
                                  const std::vector<std::string>& sets = {}, const RunOptions& options = {});
+
+struct AgentInfo {
+  std::string id, name, antigen, agent_class;
+};
+// The agents of the library ($ICSIM_DATA_DIR/agents, else the source tree's data/agents).
+std::vector<AgentInfo> library_agents();
+
+// The library's version, e.g. "0.1.0".
+const char* version();
 
 }  // namespace icsim

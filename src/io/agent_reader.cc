@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "icsim/error.h"
+#include "model/mechanism.h"
 #include "model/parameter_defs.h"
+#include "model/registry.h"
 #include "population/covariates.h"
 
 #ifndef ICSIM_SOURCE_DATA_DIR
@@ -35,17 +37,37 @@ std::vector<std::string> library_agent_ids() {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"id", "name", "class", "antigen", "description", "molecular_weight",
-                                           "disposition", "target", "soluble_antigen", "dar", "payload",
-                                           "covariates", "covariate_effects", "variability", "covariance",
-                                           "residual_error", "sources"};
+// Top-level keys: the agent's identity, one section per registered mechanism, then
+// the population model.
+std::vector<std::string> top_keys() {
+  std::vector<std::string> keys = {"id", "name", "class", "antigen", "description", "molecular_weight"};
+  for (const Mechanism* m : mechanisms())
+    if (m->has_section()) keys.push_back(m->section());
+  keys.insert(keys.end(), {"covariates", "covariate_effects", "variability", "covariance", "residual_error", "sources"});
+  return keys;
+}
+
+// A value node: "0.926 L/day" or {value: 0.926 L/day, source: "..."}.
+YAML::Node value_node(const YamlDoc& doc, bool library, const YAML::Node& v, const std::string& key,
+                      std::string* source) {
+  if (v.IsMap()) {
+    doc.check_keys(v, key, {"value", "source"});
+    if (!v["value"]) doc.fail(v, key, "missing 'value'");
+    if (v["source"]) *source = doc.text(v["source"], key + ".source");
+    else if (library) doc.fail(v, key, "library values must name their 'source'");
+    return v["value"];
+  }
+  if (library) doc.fail(v, key, "library values must be written as {value: ..., source: ...}");
+  return v;
+}
+
 
 class AgentReader {
  public:
   AgentReader(AgentSpec& a, const YamlDoc& doc, bool library) : a_(a), doc_(doc), library_(library) {}
 
   void read(const YAML::Node& root, const std::string& path, const std::vector<std::string>& extra_keys = {}) {
-    std::vector<std::string> allowed = kTopKeys;
+    std::vector<std::string> allowed = top_keys();
     allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
     doc_.check_keys(root, path, allowed);
     for (const auto& kv : root) {
@@ -58,142 +80,66 @@ class AgentReader {
       else if (k == "antigen") a_.target_name = doc_.text(v, key);
       else if (k == "description" || k == "sources") continue;
       else if (k == "molecular_weight") a_.molecular_weight = molecular_weight(v, key);
-      else if (k == "disposition") disposition(v, key);
-      else if (k == "target") target(v, key);
-      else if (k == "soluble_antigen") soluble_antigen(v, key);
-      else if (k == "dar") dar(v, key);
-      else if (k == "payload") payload(v, key);
       else if (k == "covariates") covariates(v, key);
       else if (k == "covariate_effects") effects(v, key);
       else if (k == "variability") variability(v, key);
       else if (k == "covariance") covariance(v, key);
       else if (k == "residual_error") residual(v, key);
+      else if (const Mechanism* m = find_mechanism(k)) section(*m, v, key);
     }
   }
 
  private:
-  // A value node: "0.926 L/day" or {value: 0.926 L/day, source: "..."}.
-  YAML::Node value_node(const YAML::Node& v, const std::string& key, std::string* source) {
-    if (v.IsMap()) {
-      doc_.check_keys(v, key, {"value", "source"});
-      if (!v["value"]) doc_.fail(v, key, "missing 'value'");
-      if (v["source"]) *source = doc_.text(v["source"], key + ".source");
-      else if (library_) doc_.fail(v, key, "library values must name their 'source'");
-      return v["value"];
-    }
-    if (library_) doc_.fail(v, key, "library values must be written as {value: ..., source: ...}");
-    return v;
-  }
-
   void param(const YAML::Node& v, const std::string& name, const std::string& key) {
     ParamSpec p;
     p.name = name;
-    YAML::Node val = value_node(v, key, &p.source);
+    YAML::Node val = value_node(doc_, library_, v, key, &p.source);
     p.written = doc_.quantity(val, key);
     p.origin = doc_.origin(val, key);
     a_.params[name] = p;
   }
 
   double molecular_weight(const YAML::Node& v, const std::string& key) {
-    std::string source;
-    YAML::Node val = value_node(v, key, &source);
-    const double mw = doc_.in_unit(val, key, "Da");
-    if (!(mw > 0)) doc_.fail(val, key, "must be > 0");
-    return mw;
+    return read_molecular_weight(SectionInput{v, key, doc_, library_}, v, key);
   }
 
-  // Reads the parameter keys of a section; `section` is the dotted prefix.
-  void params(const YAML::Node& m, const std::string& key, const std::string& section,
-              const std::vector<std::string>& names, const std::vector<std::string>& other) {
-    std::vector<std::string> allowed = names;
-    allowed.insert(allowed.end(), other.begin(), other.end());
-    doc_.check_keys(m, key, allowed);
-    for (const auto& n : names)
-      if (m[n]) param(m[n], section + "." + n, join_key(key, n));
-  }
-
-  void disposition(const YAML::Node& m, const std::string& key) {
-    params(m, key, "disposition", {"CL", "V1", "Q", "V2"}, {"compartments", "clearance_change"});
-    if (m["compartments"]) {
-      const long c = doc_.integer(m["compartments"], key + ".compartments");
-      if (c != 1 && c != 2) doc_.fail(m["compartments"], key + ".compartments", "must be 1 or 2");
-      a_.compartments = static_cast<int>(c);
-    }
-    if (m["clearance_change"]) {
-      params(m["clearance_change"], key + ".clearance_change", "disposition.clearance_change",
-             {"Imax", "T50", "gamma"}, {});
-      a_.time_varying_clearance = true;
-      origins_["clearance_change"] = doc_.origin(m["clearance_change"], key + ".clearance_change");
-    }
-  }
-
-  void target(const YAML::Node& m, const std::string& key) {
-    params(m, key, "target", {"kon", "koff", "kint", "kdeg", "baseline", "synthesis", "Kss"},
-           {"model", "molecular_weight"});
-    if (m["model"]) {
-      const std::string mode = doc_.text(m["model"], key + ".model");
-      if (mode == "full") a_.tmdd = TmddMode::kFull;
-      else if (mode == "qss") a_.tmdd = TmddMode::kQss;
-      else if (mode == "none") a_.tmdd = TmddMode::kNone;
-      else doc_.fail(m["model"], key + ".model", "must be 'full', 'qss' or 'none'");
-    } else if (a_.tmdd == TmddMode::kNone) {
-      doc_.fail(m, key, "missing 'model' (full or qss)");
-    }
-    if (m["molecular_weight"]) a_.target_molecular_weight = molecular_weight(m["molecular_weight"], key + ".molecular_weight");
-    if (m["synthesis"]) a_.target_given_as_synthesis = true;
-    if (m["baseline"]) a_.target_given_as_synthesis = false;
-    if (m["synthesis"] && m["baseline"]) doc_.fail(m, key, "give either 'baseline' or 'synthesis', not both");
-    if (m["synthesis"]) a_.params.erase("target.baseline");
-    if (m["baseline"]) a_.params.erase("target.synthesis");
-    origins_["target"] = doc_.origin(m, key);
-  }
-
-  void soluble_antigen(const YAML::Node& m, const std::string& key) {
-    params(m, key, "soluble_antigen", {"baseline", "kdeg", "kon", "koff", "complex_elimination"},
-           {"molecular_weight", "name"});
-    if (m["molecular_weight"])
-      a_.soluble_antigen_molecular_weight = molecular_weight(m["molecular_weight"], key + ".molecular_weight");
-    a_.soluble_antigen = true;
-    origins_["soluble_antigen"] = doc_.origin(m, key);
-  }
-
-  void dar(const YAML::Node& m, const std::string& key) {
-    params(m, key, "dar", {"deconjugation"}, {"distribution", "source"});
-    if (library_ && m["distribution"] && !m["source"]) doc_.fail(m, key, "library values must name their 'source'");
-    if (m["distribution"]) {
-      const YAML::Node d = m["distribution"];
-      const std::string dk = key + ".distribution";
-      doc_.require_map(d, dk);
-      a_.dar_initial.clear();
-      double sum = 0.0;
-      for (const auto& kv : d) {
-        const std::string nk = join_key(dk, kv.first.Scalar());
-        const long n = doc_.integer(kv.first, nk);
-        if (n < 0 || n > 32) doc_.fail(kv.first, nk, "a DAR must be a whole number from 0 to 32");
-        const double f = doc_.number(kv.second, nk);
-        if (!(f >= 0.0 && f <= 1.0)) doc_.fail(kv.second, nk, "a fraction must be between 0 and 1");
-        a_.dar_initial[static_cast<int>(n)] = f;
-        sum += f;
+  // A mechanism's section: its parameters (some in subsections, such as
+  // disposition.clearance_change), then its options, read by the mechanism.
+  void section(const Mechanism& m, const YAML::Node& node, const std::string& key) {
+    const std::string sec = m.section();
+    const std::vector<ParamDecl> decls = m.parameters();
+    std::vector<std::string> allowed;
+    auto allow = [&](const std::string& k) {
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) allowed.push_back(k);
+    };
+    for (const ParamDecl& d : decls) allow(std::string(d.name).substr(0, std::string(d.name).find('.')));
+    for (const auto& k : m.option_keys()) allow(k);
+    doc_.check_keys(node, key, allowed);
+    std::vector<std::string> checked;  // subsections whose keys were checked
+    for (const ParamDecl& d : decls) {
+      const std::string name = d.name;
+      const size_t dot = name.find('.');
+      if (dot == std::string::npos) {
+        if (node[name]) param(node[name], sec + "." + name, join_key(key, name));
+        continue;
       }
-      if (d.size() == 0 || std::abs(sum - 1.0) > 1e-6)
-        doc_.fail(d, dk, fmt::format("fractions must add up to 1 (they add up to {:.6g})", sum));
+      const std::string sub = name.substr(0, dot), leaf = name.substr(dot + 1);
+      const YAML::Node subnode = node[sub];
+      if (!subnode) continue;
+      const std::string sub_key = join_key(key, sub);
+      if (std::find(checked.begin(), checked.end(), sub) == checked.end()) {
+        std::vector<std::string> leaves;
+        for (const ParamDecl& e : decls)
+          if (std::string(e.name).rfind(sub + ".", 0) == 0) leaves.push_back(std::string(e.name).substr(dot + 1));
+        doc_.check_keys(subnode, sub_key, leaves);
+        checked.push_back(sub);
+      }
+      if (subnode[leaf]) param(subnode[leaf], sec + "." + name, join_key(sub_key, leaf));
     }
-    a_.dar = true;
-    origins_["dar"] = doc_.origin(m, key);
-  }
-
-  void payload(const YAML::Node& m, const std::string& key) {
-    params(m, key, "payload", {"CL", "V1", "Q", "V2", "release_on_catabolism"},
-           {"name", "molecular_weight", "compartments"});
-    if (m["name"]) a_.payload_name = doc_.text(m["name"], key + ".name");
-    if (m["molecular_weight"]) a_.payload_molecular_weight = molecular_weight(m["molecular_weight"], key + ".molecular_weight");
-    if (m["compartments"]) {
-      const long c = doc_.integer(m["compartments"], key + ".compartments");
-      if (c != 1 && c != 2) doc_.fail(m["compartments"], key + ".compartments", "must be 1 or 2");
-      a_.payload_compartments = static_cast<int>(c);
-    }
-    a_.payload = true;
-    origins_["payload"] = doc_.origin(m, key);
+    OptionsBox& box = a_.mechanisms[sec];
+    if (!box.get()) box = OptionsBox(m.default_options());
+    m.read_options(SectionInput{node, key, doc_, library_}, *box.get(), a_);
+    a_.feature_origin[sec] = doc_.origin(node, key);
   }
 
   void covariates(const YAML::Node& m, const std::string& key) {
@@ -345,9 +291,6 @@ class AgentReader {
     else if (library_) doc_.fail(m, key, "library values must name their 'source'");
   }
 
- public:
-  std::map<std::string, Origin> origins_;
-
  private:
   AgentSpec& a_;
   const YamlDoc& doc_;
@@ -363,7 +306,6 @@ AgentSpec read_agent_file(const std::string& path) {
   a.file = path;
   AgentReader r(a, doc, true);
   r.read(root, "");
-  a.feature_origin = r.origins_;
   a.feature_origin["file"] = Origin{path, 1, ""};
   if (a.id.empty()) doc.fail(root, "id", "missing 'id'");
   return a;
@@ -397,70 +339,76 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
   if (node.IsMap()) {
     AgentReader r(a, scenario, false);
     r.read(node, "agent", {"base", "file"});
-    for (const auto& [k, o] : r.origins_) a.feature_origin[k] = o;
   }
   return a;
 }
 
+double read_molecular_weight(const SectionInput& in, const YAML::Node& v, const std::string& key) {
+  std::string source;
+  YAML::Node val = value_node(in.doc, in.library, v, key, &source);
+  const double mw = in.doc.in_unit(val, key, "Da");
+  if (!(mw > 0)) in.doc.fail(val, key, "must be > 0");
+  return mw;
+}
+
+int read_compartments(const SectionInput& in, const YAML::Node& v) {
+  const std::string key = in.key + ".compartments";
+  const long c = in.doc.integer(v, key);
+  if (c != 1 && c != 2) in.doc.fail(v, key, "must be 1 or 2");
+  return static_cast<int>(c);
+}
+
 void finalise_agent(AgentSpec& a) {
-  const Origin& file = a.feature_origin["file"];
-  auto missing = [&](const char* feature, const std::string& what) {
-    const Origin o = a.feature_origin.count(feature) ? a.feature_origin[feature] : file;
-    throw InputError(o.file, o.line, o.key, what);
+  const Origin file = a.feature_origin["file"];
+  auto origin_of = [&](const std::string& feature) {
+    auto it = a.feature_origin.find(feature);
+    return it == a.feature_origin.end() ? file : it->second;
   };
-  auto require = [&](const char* feature, std::initializer_list<const char*> names) {
-    for (const char* n : names)
-      if (!a.has(n)) missing(feature, fmt::format("missing parameter '{}'", n));
-  };
-  require("file", {"disposition.CL", "disposition.V1"});
-  if (a.compartments == 2) require("file", {"disposition.Q", "disposition.V2"});
-  if (a.time_varying_clearance)
-    require("clearance_change", {"disposition.clearance_change.Imax", "disposition.clearance_change.T50",
-                                 "disposition.clearance_change.gamma"});
-  if (a.tmdd != TmddMode::kNone) {
-    require("target", {"target.kint", "target.kdeg"});
-    if (!a.has("target.baseline") && !a.has("target.synthesis"))
-      missing("target", "the target needs 'baseline' or 'synthesis'");
-    if (a.tmdd == TmddMode::kFull) require("target", {"target.kon", "target.koff"});
-    if (a.tmdd == TmddMode::kQss) require("target", {"target.Kss"});
+  auto fail = [](const Origin& o, const std::string& why) { throw InputError(o.file, o.line, o.key, why); };
+  for (const Mechanism* m : mechanisms())
+    if (m->always_on() && !a.has_mechanism(m->section())) a.mechanisms[m->section()] = OptionsBox(m->default_options());
+  // Mechanisms their options switch off take no part (target model: none).
+  for (const Mechanism* m : mechanisms()) {
+    auto it = a.mechanisms.find(m->section());
+    if (it != a.mechanisms.end() && !m->active(*it->second.get())) a.mechanisms.erase(it);
   }
-  if (a.soluble_antigen) {
-    require("soluble_antigen", {"soluble_antigen.baseline", "soluble_antigen.kdeg", "soluble_antigen.kon",
-                                "soluble_antigen.koff", "soluble_antigen.complex_elimination"});
-    if (!(a.soluble_antigen_molecular_weight > 0)) missing("soluble_antigen", "missing 'molecular_weight' of the soluble antigen");
+  for (const Mechanism* m : mechanisms()) {
+    const std::string sec = m->section();
+    const MechanismOptions* o = a.options<MechanismOptions>(sec);
+    if (!o) continue;
+    for (const std::string& r : m->required(*o)) {
+      if (a.has(sec + "." + r)) continue;
+      const size_t dot = r.find('.');
+      fail(origin_of(dot == std::string::npos ? sec : r.substr(0, dot)), fmt::format("missing parameter '{}.{}'", sec, r));
+    }
+    std::string why;
+    if (!o->is_valid(&why)) fail(origin_of(sec), why);
+    why = m->check(a, *o);
+    if (!why.empty()) fail(origin_of(sec), why);
+    for (const ParamDecl& d : m->parameters()) {
+      const std::string name = sec + "." + d.name;
+      if (!d.default_value || a.has(name) || !m->uses(d.name, *o)) continue;
+      ParamSpec p;
+      p.name = name;
+      p.written = parse_quantity(d.default_value);
+      p.source = d.default_source;
+      p.origin = origin_of(sec);
+      a.params[name] = p;
+    }
   }
-  if (a.dar && a.dar_initial.empty()) missing("dar", "missing 'distribution' of DAR values");
-  if (a.payload) {
-    require("payload", {"payload.CL", "payload.V1"});
-    if (a.payload_compartments == 2) require("payload", {"payload.Q", "payload.V2"});
-    if (!(a.payload_molecular_weight > 0)) missing("payload", "missing 'molecular_weight' of the payload");
-    if (!a.dar) missing("payload", "a payload needs a 'dar' section (how many payloads each antibody carries)");
-  }
-  if (a.payload && !a.has("payload.release_on_catabolism")) {
-    ParamSpec p;
-    p.name = "payload.release_on_catabolism";
-    p.written = parse_quantity("1");
-    p.source = "default: all payload on catabolised conjugate is released";
-    p.origin = a.feature_origin["payload"];
-    a.params[p.name] = p;
-  }
-  // Parameters of features that are off are dropped, so they cannot be used by accident.
+  // Parameters of mechanisms that are off, or unused with these options, are
+  // dropped, so they cannot be used by accident.
   for (auto it = a.params.begin(); it != a.params.end();) {
     const std::string& n = it->first;
-    const bool off = (n.rfind("target.", 0) == 0 && a.tmdd == TmddMode::kNone) ||
-                     (n.rfind("soluble_antigen.", 0) == 0 && !a.soluble_antigen) ||
-                     (n.rfind("payload.", 0) == 0 && !a.payload) || (n.rfind("dar.", 0) == 0 && !a.dar) ||
-                     (n.rfind("disposition.clearance_change.", 0) == 0 && !a.time_varying_clearance) ||
-                     ((n == "disposition.Q" || n == "disposition.V2") && a.compartments == 1) ||
-                     ((n == "payload.Q" || n == "payload.V2") && a.payload_compartments == 1);
+    const std::string sec = n.substr(0, n.find('.'));
+    const Mechanism* m = find_mechanism(sec);
+    const MechanismOptions* o = a.options<MechanismOptions>(sec);
+    const bool off = !m || !o || !m->uses(n.substr(sec.size() + 1), *o);
     it = off ? a.params.erase(it) : std::next(it);
   }
   for (auto& [name, p] : a.params) {
     const ParamDef* def = find_param_def(name);
-    double mw = a.molecular_weight;
-    if (name.rfind("target.", 0) == 0 && a.target_molecular_weight > 0) mw = a.target_molecular_weight;
-    if (name.rfind("soluble_antigen.", 0) == 0) mw = a.soluble_antigen_molecular_weight;
-    if (name.rfind("payload.", 0) == 0) mw = a.payload_molecular_weight;
+    const double mw = def->mechanism->molecular_weight(a, *a.options<MechanismOptions>(def->mechanism->section()));
     const Unit unit = parse_unit(def->engine_unit);
     if (!p.written.has_unit && !unit.dim.dimensionless())
       throw InputError(p.origin.file, p.origin.line, p.origin.key,

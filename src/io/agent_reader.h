@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "io/yaml_doc.h"
+#include "model/mechanism.h"
 #include "model/spec.h"
 
 namespace icsim {
@@ -21,6 +22,12 @@ AgentSpec read_agent_file(const std::string& path);
 // Reads the agent a scenario names: a library id, {base: ID, ...overrides} or
 // {file: PATH, ...overrides} (PATH relative to the scenario file).
 AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario);
+
+// For mechanisms reading their sections (src/model/mechanism.h): a molecular
+// weight ("150 kDa", or {value, source} in library files) in g/mol, and a number of
+// compartments (1 or 2) under `in.key`.compartments.
+double read_molecular_weight(const SectionInput& in, const YAML::Node& v, const std::string& key);
+int read_compartments(const SectionInput& in, const YAML::Node& v);
 
 // Converts every value to engine units and checks that the model is complete and
 // every value within its bounds.

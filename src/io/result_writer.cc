@@ -53,12 +53,14 @@ DirectoryWriter::~DirectoryWriter() {
 
 void DirectoryWriter::begin(const CohortInfo& info) {
   info_ = info;
+  stats_.assign(info.statistics.size(), {});
+  for (size_t i = 0; i < info.statistics.size(); ++i) stats_[i].resize(info.statistics[i].items.size());
   csv_ = std::fopen((tmp_ / "timeseries.csv").c_str(), "w");
   json_ = std::fopen((tmp_ / "summary.json").c_str(), "w");
   if (!csv_ || !json_) throw InputError(dir_.string(), 0, "", "cannot write the output files");
   std::string header = "patient,time_day";
   for (const auto& c : info.columns) header += "," + c;
-  if (info.observed) header += ",plasma_total_observed_ug_per_mL";
+  if (info.observed) header += "," + info.observed_column;
   fmt::print(csv_, "{}\n", header);
   json head = {{"scenario", scenario_.name},
                {"scenario_file", scenario_.file},
@@ -76,7 +78,7 @@ void DirectoryWriter::begin(const CohortInfo& info) {
   fmt::print(json_, "{},\n \"results\": [\n", s);
 }
 
-void DirectoryWriter::patient(const PatientResult& r) {
+void DirectoryWriter::patient(const PatientRecord& r) {
   const size_t cols = info_.columns.size() + (info_.observed ? 1 : 0);
   if (r.ok) {
     const size_t rows = cols ? r.series.size() / cols : 0;
@@ -105,23 +107,27 @@ void DirectoryWriter::patient(const PatientResult& r) {
     p["random_effects"] = eta;
   }
   if (r.ok) {
-    p["terminal_half_life_day"] = {{"initial", number_or_null(r.half_life_initial_day)},
-                                   {"final", number_or_null(r.half_life_final_day)}};
-    json intervals = json::array();
-    for (const auto& m : r.intervals)
-      intervals.push_back({{"start_day", m.start_day},
-                           {"end_day", m.end_day},
-                           {"dose_mg", m.dose_mg},
-                           {"cmax_ug_per_mL", m.cmax},
-                           {"tmax_day", m.tmax_day},
-                           {"ctrough_ug_per_mL", m.ctrough},
-                           {"auc_ug_day_per_mL", m.auc},
-                           {"cavg_ug_per_mL", m.cavg}});
-    p["intervals"] = intervals;
-    if (!r.intervals.empty()) {
-      cmax_.push_back(r.intervals[0].cmax);
-      cavg_.push_back(r.intervals[0].cavg);
-      ctrough_.push_back(r.intervals[0].ctrough);
+    // Each observer's table: a list of rows, or one object for a single-row table.
+    for (const Table& t : r.tables) {
+      const auto& columns = t.schema().columns;
+      auto row = [&](size_t i) {
+        json o = json::object();
+        for (size_t k = 0; k < columns.size(); ++k) o[columns[k]] = number_or_null(t.values()[i * columns.size() + k]);
+        return o;
+      };
+      if (t.schema().single_row) {
+        p[t.schema().name] = t.rows() > 0 ? row(0) : json(nullptr);
+      } else {
+        json rows = json::array();
+        for (size_t i = 0; i < t.rows(); ++i) rows.push_back(row(i));
+        p[t.schema().name] = rows;
+      }
+    }
+    for (size_t s = 0; s < info_.statistics.size(); ++s) {
+      const CohortStatistic& st = info_.statistics[s];
+      const Table& t = r.table(st.table);
+      if (t.rows() <= st.row) continue;
+      for (size_t k = 0; k < st.items.size(); ++k) stats_[s][k].push_back(t.at(st.row, st.items[k].column));
     }
   }
   fmt::print(json_, "{}  {}", written_ ? ",\n" : "", p.dump());
@@ -129,11 +135,14 @@ void DirectoryWriter::patient(const PatientResult& r) {
 }
 
 void DirectoryWriter::end() {
-  const json cohort = {{"cmax_ug_per_mL", spread(cmax_)},
-                       {"cavg_ug_per_mL", spread(cavg_)},
-                       {"ctrough_ug_per_mL", spread(ctrough_)}};
-  fmt::print(json_, "\n ],\n \"first_interval\": {},\n \"patients\": {},\n \"failed\": {}\n}}\n", cohort.dump(),
-             written_, failed_);
+  std::string stats;
+  for (size_t s = 0; s < info_.statistics.size(); ++s) {
+    json cohort = json::object();
+    for (size_t k = 0; k < info_.statistics[s].items.size(); ++k)
+      cohort[info_.statistics[s].items[k].column] = spread(stats_[s][k]);
+    stats += fmt::format(" \"{}\": {},\n", info_.statistics[s].key, cohort.dump());
+  }
+  fmt::print(json_, "\n ],\n{} \"patients\": {},\n \"failed\": {}\n}}\n", stats, written_, failed_);
   const bool ok = std::fflush(csv_) == 0 && std::fflush(json_) == 0;
   std::fclose(csv_);
   std::fclose(json_);
@@ -141,17 +150,25 @@ void DirectoryWriter::end() {
   if (!ok) throw InputError(dir_.string(), 0, "", "writing the output files failed (disk full?)");
 }
 
-std::string DirectoryWriter::first_interval_summary() const {
-  if (cmax_.empty()) return "";
-  if (cmax_.size() == 1)
-    return fmt::format("first dosing interval: Cmax {:.4g} ug/mL, Cavg {:.4g} ug/mL, Ctrough {:.4g} ug/mL\n", cmax_[0],
-                       cavg_[0], ctrough_[0]);
-  auto line = [](const char* what, const std::vector<double>& v) {
-    return fmt::format("  {:<8} {:9.4g} ug/mL  [{:.4g} - {:.4g}]\n", what, percentile(v, 0.5), percentile(v, 0.05),
-                       percentile(v, 0.95));
-  };
-  return fmt::format("first dosing interval, median [5th - 95th percentile] over {} patients:\n", cmax_.size()) +
-         line("Cmax", cmax_) + line("Cavg", cavg_) + line("Ctrough", ctrough_);
+std::string DirectoryWriter::statistics_summary() const {
+  std::string out;
+  for (size_t s = 0; s < info_.statistics.size(); ++s) {
+    const CohortStatistic& st = info_.statistics[s];
+    const auto& values = stats_[s];
+    if (values.empty() || values[0].empty()) continue;
+    if (values[0].size() == 1) {
+      std::vector<std::string> parts;
+      for (size_t k = 0; k < st.items.size(); ++k)
+        parts.push_back(fmt::format("{} {:.4g} {}", st.items[k].label, values[k][0], st.items[k].unit));
+      out += fmt::format("{}: {}\n", st.title, fmt::join(parts, ", "));
+      continue;
+    }
+    out += fmt::format("{}, median [5th - 95th percentile] over {} patients:\n", st.title, values[0].size());
+    for (size_t k = 0; k < st.items.size(); ++k)
+      out += fmt::format("  {:<8} {:9.4g} {}  [{:.4g} - {:.4g}]\n", st.items[k].label, percentile(values[k], 0.5),
+                         st.items[k].unit, percentile(values[k], 0.05), percentile(values[k], 0.95));
+  }
+  return out;
 }
 
 void DirectoryWriter::commit() {

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "trial/cohort.h"
+#include "icsim/record.h"
+#include "trial/scenario.h"
 
 namespace icsim {
 
@@ -18,14 +19,15 @@ class DirectoryWriter final : public ResultSink {
   ~DirectoryWriter() override;  // removes the temporary directory unless committed
 
   void begin(const CohortInfo& info) override;
-  void patient(const PatientResult& r) override;
+  void patient(const PatientRecord& r) override;
   void end() override;
   // Moves the finished files into the output directory.
   void commit();
 
   long failed() const { return failed_; }
-  // Cycle-1 exposure across the cohort: "median [5th-95th percentile]" lines.
-  std::string first_interval_summary() const;
+  // The cohort statistics (CohortInfo::statistics, e.g. cycle-1 exposure) as
+  // printable lines: one patient's values, or "median [5th-95th percentile]".
+  std::string statistics_summary() const;
 
  private:
   std::filesystem::path dir_, tmp_;
@@ -34,7 +36,7 @@ class DirectoryWriter final : public ResultSink {
   std::FILE* csv_ = nullptr;
   std::FILE* json_ = nullptr;
   long written_ = 0, failed_ = 0;
-  std::vector<double> cmax_, cavg_, ctrough_;  // first interval of each patient
+  std::vector<std::vector<std::vector<double>>> stats_;  // per statistic, per item: the patients' values
   bool committed_ = false;
 };
 

@@ -59,7 +59,7 @@ class ScenarioReader {
   Scenario read(const YAML::Node& root) {
     Scenario s;
     s.file = doc_.file();
-    doc_.check_keys(root, "", {"name", "description", "agent", "patient", "regimen", "simulation"});
+    doc_.check_keys(root, "", {"name", "description", "agent", "patient", "regimen", "protocol", "simulation"});
     for (const char* req : {"name", "agent", "regimen", "simulation"})
       if (!root[req]) doc_.fail(root, req, "missing (every scenario needs name, agent, regimen and simulation)");
     s.name = doc_.text(root["name"], "name");
@@ -67,6 +67,7 @@ class ScenarioReader {
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);
     regimen(root["regimen"], s);
+    if (root["protocol"]) s.protocol = read_protocol(root["protocol"], "protocol", doc_);
     simulation(root["simulation"], s.simulation);
     return s;
   }
@@ -211,10 +212,8 @@ class ScenarioReader {
     }
     if (m["solver"]) {
       const std::string k = doc_.text(m["solver"], "simulation.solver");
-      if (k == "auto") sim.solver.kind = SolverKind::kAuto;
-      else if (k == "cvode") sim.solver.kind = SolverKind::kCvode;
-      else if (k == "explicit") sim.solver.kind = SolverKind::kExplicit;
-      else doc_.fail(m["solver"], "simulation.solver", "must be auto, cvode or explicit");
+      if (!solver_kind_from_string(k, &sim.solver.kind))
+        doc_.fail(m["solver"], "simulation.solver", "must be auto, cvode or explicit");
     }
     if (m["rtol"]) {
       sim.solver.rtol = doc_.number(m["rtol"], "simulation.rtol");
@@ -228,6 +227,9 @@ class ScenarioReader {
       sim.solver.atol = doc_.in_unit(m["atol"], "simulation.atol", "nmol");
       if (!(sim.solver.atol > 0)) doc_.fail(m["atol"], "simulation.atol", "must be > 0");
     }
+    // The check the library API makes too.
+    std::string why;
+    if (!sim.is_valid(&why)) doc_.fail(m, "simulation", why);
   }
 
   const YamlDoc& doc_;
@@ -236,7 +238,14 @@ class ScenarioReader {
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
-  YAML::Node root = load_yaml_file(path);
+  return load_scenario_node(load_yaml_file(path), path, sets);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& sets) {
+  return load_scenario_node(load_yaml_text(text, path), path, sets);
+}
+
+Scenario load_scenario_node(YAML::Node root, const std::string& path, const std::vector<std::string>& sets) {
   YamlDoc doc(path);
   for (const auto& a : sets) doc.add_override(apply_set(root, a));
   Scenario s = ScenarioReader(doc).read(root);

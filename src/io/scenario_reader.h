@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "trial/scenario.h"
 
 namespace icsim {
@@ -11,5 +13,9 @@ namespace icsim {
 // Reads and fully validates a scenario; `sets` are "dotted.key=value" overrides
 // applied before validation. Throws InputError naming the file, line and key.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+// The same for a scenario written in `text`; `path` names it in errors and places
+// relative agent files.
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& sets = {});
+Scenario load_scenario_node(YAML::Node root, const std::string& path, const std::vector<std::string>& sets);
 
 }  // namespace icsim

@@ -39,8 +39,12 @@ YAML::Node load_yaml_file(const std::string& path) {
   if (!in) throw InputError(path, 0, "", "cannot open the file");
   std::stringstream ss;
   ss << in.rdbuf();
+  return load_yaml_text(ss.str(), path);
+}
+
+YAML::Node load_yaml_text(const std::string& text, const std::string& path) {
   try {
-    YAML::Node root = YAML::Load(ss.str());
+    YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) throw InputError(path, 1, "", "expected a mapping of keys to values at the top level");
     reject_duplicate_keys(root, path, "");
     return root;

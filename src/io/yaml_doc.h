@@ -14,6 +14,8 @@ namespace icsim {
 
 // Loads a YAML file; malformed YAML and unreadable files become InputError.
 YAML::Node load_yaml_file(const std::string& path);
+// The same for text already read; `path` names it in errors.
+YAML::Node load_yaml_text(const std::string& text, const std::string& path);
 
 // The closest candidate to `word` by edit distance, or "" when none is close.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

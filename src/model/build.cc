@@ -1,84 +1,64 @@
 #include "model/build.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "model/registry.h"
+#include "pk/disposition/disposition.h"
 
 namespace icsim {
 
-namespace {
-
-ConjugateLayout make_layout(const AgentSpec& a, bool deconjugating) {
-  ConjugateLayout l;
-  l.molecular_weight = a.molecular_weight;
-  if (!a.dar) {
-    l.dar = {0};
-  } else if (deconjugating) {
-    const int max_dar = a.dar_initial.rbegin()->first;
-    for (int n = 0; n <= max_dar; ++n) l.dar.push_back(n);
-  } else {
-    for (const auto& [n, fraction] : a.dar_initial) l.dar.push_back(n);
+std::vector<const Mechanism*> build_order(const AgentSpec& agent) {
+  std::vector<const Mechanism*> on;
+  for (const Mechanism* m : mechanisms())
+    if (agent.has_mechanism(m->section())) on.push_back(m);
+  // Rank of each use of a quantity: created (0), added to (1), read (2).
+  std::map<std::string, std::vector<std::pair<size_t, int>>> uses;
+  for (size_t i = 0; i < on.size(); ++i) {
+    const Dependencies d = on[i]->dependencies();
+    for (const auto& q : d.creates) uses[q].emplace_back(i, 0);
+    for (const auto& q : d.adds_to) uses[q].emplace_back(i, 1);
+    for (const auto& q : d.reads) uses[q].emplace_back(i, 2);
   }
-  return l;
+  std::vector<std::set<size_t>> after(on.size());  // after[i]: what must come before i
+  for (const auto& [q, list] : uses)
+    for (const auto& [i, ri] : list)
+      for (const auto& [j, rj] : list)
+        if (rj < ri) after[i].insert(j);
+  std::vector<const Mechanism*> order;
+  std::vector<bool> done(on.size(), false);
+  while (order.size() < on.size()) {
+    size_t next = on.size();
+    for (size_t i = 0; i < on.size() && next == on.size(); ++i)
+      if (!done[i] && std::all_of(after[i].begin(), after[i].end(), [&](size_t j) { return done[j]; })) next = i;
+    if (next == on.size()) throw std::logic_error("the mechanisms' declared dependencies form a cycle");
+    done[next] = true;
+    order.push_back(on[next]);
+  }
+  return order;
 }
 
-}  // namespace
-
 BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bool track_mass_balance) {
-  // Deconjugation needs a species per DAR value only when it can happen.
-  bool deconjugating = false;
-  if (a.dar && a.has("dar.deconjugation")) {
-    deconjugating = a.value("dar.deconjugation") > 0.0;
-    for (const auto& name : individual.random_effect_names())
-      if (name == "dar.deconjugation") deconjugating = true;
-  }
   BuiltModel out;
-  out.layout = make_layout(a, deconjugating);
+  out.layout.molecular_weight = a.molecular_weight;
+  BuildPlan plan{a, individual, out.layout};
+  const std::vector<const Mechanism*> order = build_order(a);
+  for (const Mechanism* m : order) m->plan(plan, *a.options<MechanismOptions>(m->section()));
+
   ModelBuilder b;
   b.track_mass_balance = track_mass_balance;
   b.set_param_index(individual.index());
-
-  std::vector<std::unique_ptr<Module>> modules;
-  modules.push_back(make_disposition(b, out.layout, a.compartments, a.time_varying_clearance));
-  const double mw = a.molecular_weight;
-  const int total_q = b.quantity(names::kPlasmaTotal);
-  // The analyte of population PK models: conjugate in plasma, free and bound.
-  b.add_output({"plasma_total_ug_per_mL", [total_q, mw](const EvalContext& c) { return c.q[total_q] * mw * 1e-6; }});
-  if (a.tmdd == TmddMode::kFull) modules.push_back(make_tmdd_full(b, out.layout, a.target_given_as_synthesis));
-  if (a.tmdd == TmddMode::kQss) modules.push_back(make_tmdd_qss(b, out.layout, a.target_given_as_synthesis));
-  if (a.soluble_antigen) {
-    modules.push_back(make_soluble_antigen(b, out.layout, a.soluble_antigen_molecular_weight));
+  for (const Mechanism* m : order) {
+    b.begin_module(m->section());
+    m->build(b, plan, *a.options<MechanismOptions>(m->section()));
   }
-  if (a.tmdd != TmddMode::kNone || a.soluble_antigen) {
-    const int ff = b.quantity(names::kFreeFraction);
-    const int v1 = b.param("disposition.V1");
-    const std::vector<int> central = central_states(b, out.layout);
-    b.add_output({"plasma_free_ug_per_mL", [central, ff, v1, mw](const EvalContext& c) {
-                    double sum = 0.0;
-                    for (int i : central) sum += c.y[i];
-                    return sum / c.p[v1] * c.q[ff] * mw * 1e-6;
-                  }});
-  }
-  if (deconjugating) modules.push_back(make_deconjugation(b, out.layout));
-  if (a.payload) modules.push_back(make_payload(b, a.payload_compartments, a.payload_molecular_weight));
-  modules.push_back(make_exposure_integral(b));
-  for (auto& m : modules) m->link(b);
-
-  for (int s = 0; s < out.layout.species(); ++s) {
-    if (a.dar && !a.dar_initial.count(out.layout.dar[s])) continue;
-    const double fraction = a.dar ? a.dar_initial.at(out.layout.dar[s]) : 1.0;
-    out.dose_targets.emplace_back(b.state(names::central(s)), fraction);
-  }
-  out.auc_state = b.state("exposure.auc");
-  out.first_dose_param = b.param(kFirstDoseParam);
+  out.first_dose_param = b.find_param(kFirstDoseParam);
   out.individual_params = individual.size();
-  out.linear = a.tmdd == TmddMode::kNone && !a.soluble_antigen;
-  out.plain_linear = out.linear && out.layout.species() == 1 && !deconjugating && !a.payload && !track_mass_balance;
-  out.cl = b.param("disposition.CL");
-  out.v1 = b.param("disposition.V1");
-  out.q = a.compartments == 2 ? b.param("disposition.Q") : -1;
-  out.v2 = a.compartments == 2 ? b.param("disposition.V2") : -1;
-  out.clearance_course = ClearanceCourse::find(b);
-  out.model = std::make_unique<Model>(std::move(modules), std::move(b));
+  out.model = std::make_unique<Model>(std::move(b));
   return out;
 }
 
@@ -91,14 +71,8 @@ std::vector<double> prepare_params(const BuiltModel& m, const double* p, double 
 }
 
 double terminal_half_life(const BuiltModel& m, const double* p, double t) {
-  if (!m.linear) return std::numeric_limits<double>::quiet_NaN();
-  const double k10 = m.clearance_course(p, t) / p[m.v1];
-  if (m.q < 0) return std::log(2.0) / k10;
-  const double k12 = p[m.q] / p[m.v1], k21 = p[m.q] / p[m.v2];
-  const double s = k10 + k12 + k21;
-  // Smallest root of lambda^2 - s*lambda + k10*k21 = 0, without cancellation.
-  const double beta = 2.0 * k10 * k21 / (s + std::sqrt(s * s - 4.0 * k10 * k21));
-  return std::log(2.0) / beta;
+  const ParamFunction* f = m.model->function("terminal_half_life_day");
+  return f ? (*f)(p, t) : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace icsim

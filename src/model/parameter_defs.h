@@ -1,4 +1,5 @@
-// Every model parameter an agent can set: its dotted name, engine unit and bounds.
+// Every model parameter an agent can set, gathered from the registered mechanisms
+// (src/model/registry.cc): its dotted name, engine unit and bounds.
 #pragma once
 
 #include <string>
@@ -9,15 +10,17 @@ namespace icsim {
 enum class Bound { kAny, kPositive, kNonNegative, kFraction };
 
 struct ParamDef {
-  const char* name;         // dotted path as written in agent files
+  std::string name;         // dotted path as written in agent files ("disposition.CL")
   const char* engine_unit;  // unit the value is stored in (include/icsim/units.h)
   Bound bound;
   const char* doc;
+  const class Mechanism* mechanism;  // the slice that declares it
 };
 
 const std::vector<ParamDef>& parameter_defs();
 const ParamDef* find_param_def(const std::string& name);
 // Empty when the value is allowed, else why not ("must be > 0").
 std::string check_bound(Bound b, double v);
+const char* to_string(Bound b);
 
 }  // namespace icsim

@@ -3,11 +3,11 @@
 #pragma once
 
 #include <map>
-
-#include "core/quantity.h"
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "core/quantity.h"
 
 namespace icsim {
 
@@ -75,24 +75,29 @@ struct ResidualErrorSpec {
   std::string source;
 };
 
-enum class TmddMode { kNone, kFull, kQss };
+struct MechanismOptions;
+
+// The options of one switched-on mechanism, copied with the agent.
+class OptionsBox {
+ public:
+  OptionsBox() = default;
+  explicit OptionsBox(std::unique_ptr<MechanismOptions> o);
+  OptionsBox(const OptionsBox& o);
+  OptionsBox& operator=(const OptionsBox& o);
+  OptionsBox(OptionsBox&&) noexcept = default;
+  OptionsBox& operator=(OptionsBox&&) noexcept = default;
+  ~OptionsBox();
+  MechanismOptions* get() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<MechanismOptions> p_;
+};
 
 struct AgentSpec {
   std::string id, name, agent_class, target_name, file;
-  double molecular_weight = 150000.0;  // g/mol
-  double target_molecular_weight = 0.0;  // g/mol; 0: concentrations in conjugate equivalents
-  int compartments = 2;
-  bool time_varying_clearance = false;
-  TmddMode tmdd = TmddMode::kNone;
-  bool target_given_as_synthesis = false;
-  bool soluble_antigen = false;
-  double soluble_antigen_molecular_weight = 0.0;  // g/mol
-  bool dar = false;
-  std::map<int, double> dar_initial;  // DAR value -> fraction of antibody
-  bool payload = false;
-  std::string payload_name;
-  int payload_compartments = 1;
-  double payload_molecular_weight = 0.0;
+  double molecular_weight = 150000.0;  // g/mol of the conjugate
+  // The mechanisms the agent's file switches on, by section (src/model/registry.cc).
+  std::map<std::string, OptionsBox> mechanisms;
   std::map<std::string, ParamSpec> params;  // by dotted name
   Covariates covariate_reference;  // the model's reference patient
   std::vector<CovariateEffectSpec> effects;
@@ -103,6 +108,18 @@ struct AgentSpec {
 
   bool has(const std::string& p) const { return params.count(p) > 0; }
   double value(const std::string& p) const { return params.at(p).value; }
+  bool has_mechanism(const std::string& section) const { return mechanisms.count(section) > 0; }
+  // The options of a switched-on mechanism, or nullptr.
+  template <class T>
+  const T* options(const std::string& section) const {
+    auto it = mechanisms.find(section);
+    return it == mechanisms.end() ? nullptr : static_cast<const T*>(it->second.get());
+  }
+  template <class T>
+  T* mutable_options(const std::string& section) {
+    auto it = mechanisms.find(section);
+    return it == mechanisms.end() ? nullptr : static_cast<T*>(it->second.get());
+  }
 };
 
 }  // namespace icsim

@@ -15,13 +15,19 @@ class OdeRhs {
 };
 
 enum class SolverKind { kAuto, kCvode, kExplicit };
+// "auto", "cvode", "explicit": the names scenario files use.
+const char* to_string(SolverKind k);
+// False when `text` names no solver.
+bool solver_kind_from_string(const std::string& text, SolverKind* out);
 
 struct SolverOptions {
   SolverKind kind = SolverKind::kAuto;
-  double rtol = 1e-6;   // relative tolerance
-  double atol = 1e-9;   // absolute tolerance, engine amount units (nmol)
-  long max_steps = 500000;  // per segment between discontinuities
+  double rtol = 1e-6;   // relative tolerance, in (0, 1)
+  double atol = 1e-9;   // absolute tolerance, engine amount units (nmol), > 0
+  long max_steps = 500000;  // per segment between discontinuities, >= 1
   bool fused_kernels = true;  // use a fused right-hand side where the model allows
+  // True when the options can be used; else `why` says what is wrong.
+  bool is_valid(std::string* why) const;
 };
 
 class Stepper {

@@ -1,17 +1,23 @@
 #include "pk/linear_kernel.h"
 
+#include "pk/conjugate.h"
+#include "pk/exposure/exposure.h"
+
 namespace icsim {
 
-bool LinearDispositionKernel::applies(const BuiltModel& m) { return m.plain_linear; }
+bool LinearDispositionKernel::applies(const BuiltModel& m) {
+  const std::vector<std::string> plain = {"disposition", "exposure_integral"};
+  return m.model->module_names() == plain && m.layout.species() == 1 && m.model->accumulator_count() == 0;
+}
 
 LinearDispositionKernel::LinearDispositionKernel(const BuiltModel& m, const double* in)
-    : course_(m.clearance_course),
+    : course_(ClearanceCourse::find(*m.model)),
       central_(m.model->state(names::central(0))),
       peripheral_(m.model->state(names::peripheral(0))),
-      auc_(m.auc_state),
-      v1_(m.v1),
-      q_(m.q),
-      v2_(m.v2),
+      auc_(m.model->state(kExposureState)),
+      v1_(m.model->find_param("disposition.V1")),
+      q_(m.model->find_param("disposition.Q")),
+      v2_(m.model->find_param("disposition.V2")),
       in_(in) {}
 
 void LinearDispositionKernel::eval(double t, const double* y, double* dy) {

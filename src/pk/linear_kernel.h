@@ -8,7 +8,7 @@
 #include "core/aligned.h"
 #include "model/build.h"
 #include "ode/stepper.h"
-#include "pk/modules.h"
+#include "pk/disposition/disposition.h"
 
 namespace icsim {
 

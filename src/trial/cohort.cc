@@ -13,6 +13,8 @@
 #include "icsim/error.h"
 #include "model/build.h"
 #include "population/individual.h"
+#include "trial/observers/observers.h"
+#include "trial/simulate_patient.h"
 
 namespace icsim {
 
@@ -38,16 +40,22 @@ double residual(const ResidualErrorSpec& e, double pred, RandomStream& rng) {
 
 }  // namespace
 
-CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& sink) {
+CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sink) {
+  std::string why;
+  if (!o.is_valid(&why)) throw std::invalid_argument("run options: " + why);
   const auto t0 = std::chrono::steady_clock::now();
   const IndividualModel individual(s.agent);
   const BuiltModel built = build_model(s.agent, individual, false);
   const Covariates cov = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
   const std::vector<double> typical = individual.typical(cov);
-  const std::vector<DoseEvent> events = expand_regimen(s.regimen, cov, s.agent.molecular_weight);
   const SimulationSettings& sim = s.simulation;
+  const Schedule schedule(DoseFeed(s.regimen, cov, s.agent.molecular_weight), sim.until_day);
   const std::vector<double> times = output_grid(sim);
+  const std::vector<double> no_times;
   const bool observed = sim.residual_error && s.agent.residual.form != ResidualForm::kNone;
+  auto observers = [&] {
+    return standard_observers(*built.model, s.agent.molecular_weight, o.keep_series ? times : no_times);
+  };
 
   CohortInfo info;
   for (const auto& out : built.model->outputs()) info.columns.push_back(out.column);
@@ -55,9 +63,11 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
   info.parameters = individual.names();
   info.random_effects = individual.random_effect_names();
   info.observed = observed;
+  if (observed) info.observed_column = "plasma_total_observed_ug_per_mL";
   {
-    PatientSimulator probe(built, sim.solver);
-    info.solver = probe.solver_for(typical.data(), events.empty() ? 0.0 : events.front().time_day);
+    PatientSimulator probe(built, sim.solver, observers());
+    info.solver = probe.solver_for(typical.data(), schedule.first_dose_time());
+    probe.describe(info);
   }
   sink.begin(info);
 
@@ -68,18 +78,20 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
   // chunk once: threads writing results next to each other's hot data slowed two
   // threads by 40% (false sharing).
   struct alignas(kCacheLine) Worker {
-    Worker(const BuiltModel& m, const SolverOptions& o) : sim(m, o) {}
+    Worker(const BuiltModel& m, const SolverOptions& o, std::vector<std::unique_ptr<Observer>> obs,
+           const Schedule& sch)
+        : sim(m, o, std::move(obs)), schedule(sch) {}
     PatientSimulator sim;
-    PatientResult r;
+    Schedule schedule;
+    PatientRecord r;
     std::vector<double> observed;
   };
   tbb::enumerable_thread_specific<std::unique_ptr<Worker>> workers(
-      [&] { return std::make_unique<Worker>(built, sim.solver); });
-  const std::vector<double> no_times;
+      [&] { return std::make_unique<Worker>(built, sim.solver, observers(), schedule); });
   const int n_out = static_cast<int>(info.columns.size());
 
   auto simulate_one = [&](Worker& w, long index) {
-    PatientResult& r = w.r;
+    PatientRecord& r = w.r;
     r.index = index;
     r.ok = true;
     r.error.clear();
@@ -93,17 +105,17 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
       r.ok = false;
       r.error = why;
       r.series.clear();
-      r.intervals.clear();
+      r.tables.clear();
       return;
     }
     try {
-      w.sim.run(r.params.data(), events, sim.until_day, o.keep_series ? times : no_times, r);
+      w.sim.run(r.params.data(), w.schedule, s.protocol, sim.until_day, rng, r);
     } catch (const SolverError& e) {
       r.ok = false;
       r.error = e.reason();
       r.error_time_day = e.time_day();
       r.series.clear();
-      r.intervals.clear();
+      r.tables.clear();
       return;
     }
     if (observed) {
@@ -119,7 +131,7 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
   };
 
   CohortSummary summary;
-  std::vector<PatientResult> chunk;
+  std::vector<PatientRecord> chunk;
   for (long first = 0; first < sim.patients; first += o.chunk) {
     const long count = std::min(o.chunk, sim.patients - first);
     chunk.resize(count);
@@ -133,12 +145,23 @@ CohortSummary run_cohort(const Scenario& s, const CohortOptions& o, ResultSink& 
     for (const auto& r : chunk) {
       ++summary.patients;
       if (!r.ok) ++summary.failed;
+      if (!r.ok && o.on_failure) o.on_failure(r.index, r.error_time_day, r.error);
       sink.patient(r);
     }
   }
   sink.end();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
+}
+
+bool RunOptions::is_valid(std::string* why) const {
+  auto fail = [why](const char* reason) {
+    if (why) *why = reason;
+    return false;
+  };
+  if (threads < 0) return fail("threads must be >= 0 (0: all cores)");
+  if (chunk < 1) return fail("chunk must be >= 1");
+  return true;
 }
 
 }  // namespace icsim

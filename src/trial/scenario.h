@@ -7,6 +7,7 @@
 #include "model/spec.h"
 #include "ode/stepper.h"
 #include "population/covariates.h"
+#include "trial/protocol.h"
 #include "trial/regimen.h"
 
 namespace icsim {
@@ -19,6 +20,7 @@ struct SimulationSettings {
   bool residual_error = false;  // add an observed column with the model's residual error
   uint64_t seed = 1;
   SolverOptions solver;
+  bool is_valid(std::string* why) const;
 };
 
 struct Scenario {
@@ -27,6 +29,7 @@ struct Scenario {
   Covariates patient;  // as given; completed with the agent's references when simulated
   BsaFormula bsa_formula = BsaFormula::kDuBois;
   Regimen regimen;
+  Protocol protocol;  // rules at visits; empty: the regimen as planned
   SimulationSettings simulation;
 };
 

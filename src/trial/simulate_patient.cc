@@ -27,22 +27,30 @@ class alignas(kCacheLine) PatientSimulator::Ode final : public OdeRhs {
   EvalContext c_;
 };
 
-PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o)
+PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o,
+                                   std::vector<std::unique_ptr<Observer>> observers)
     : m_(m),
+      options_(o),
+      observers_(std::move(observers)),
       y_(m.model->size()),
-      tmp_(m.model->size()),
       q_(std::max(1, m.model->quantity_count())),
-      in_(m.model->size()),
-      options_(o) {
+      in_(m.model->size()) {
   ode_ = std::make_unique<Ode>(*m.model, q_.data(), in_.data());
   rhs_ = ode_.get();
   if (o.fused_kernels && LinearDispositionKernel::applies(m)) {
     kernel_ = std::make_unique<LinearDispositionKernel>(m, in_.data());
     rhs_ = kernel_.get();
   }
+  CohortInfo scratch;  // fixes each observer's table index
+  describe(scratch);
+  tables_ = scratch.tables.size();
 }
 
 PatientSimulator::~PatientSimulator() = default;
+
+void PatientSimulator::describe(CohortInfo& info) {
+  for (auto& o : observers_) o->describe(info);
+}
 
 Stepper& PatientSimulator::stepper(SolverKind kind) {
   const int n = m_.model->size();
@@ -61,168 +69,113 @@ const char* PatientSimulator::solver_for(const double* p, double first_dose_day)
   return stepper(stiff ? SolverKind::kCvode : SolverKind::kExplicit).name();
 }
 
-double PatientSimulator::analyte(double t, const double* y) {
-  EvalContext& c = ode_->context();
-  c.t = t;
-  c.y = y;
-  m_.model->derive(c);
-  return m_.model->outputs().front().value(c);
-}
-
-void PatientSimulator::run(const double* p, const std::vector<DoseEvent>& events, double until,
-                           const std::vector<double>& out_times, PatientResult& r) {
+void PatientSimulator::run(const double* p, Schedule& schedule, const Protocol& protocol, double until,
+                           RandomStream& rng, PatientRecord& r) {
   const Model& model = *m_.model;
   p_.assign(p, p + m_.individual_params);
   p_.resize(model.param_count());
-  if (m_.first_dose_param >= 0) p_[m_.first_dose_param] = events.empty() ? 0.0 : events.front().time_day;
+  if (m_.first_dose_param >= 0) p_[m_.first_dose_param] = schedule.first_dose_time();
   model.prepare(p_.data());
   ode_->set_params(p_.data());
   if (kernel_) kernel_->set_params(p_.data());
   SolverKind kind = options_.kind;
   const bool automatic = kind == SolverKind::kAuto;
   if (automatic) kind = model.fastest_rate(p_.data()) > kStiffRate ? SolverKind::kCvode : SolverKind::kExplicit;
+  // A second solve starts from the same random state, so a rule draws the same.
+  const RandomStream rng_at_start = rng;
   try {
-    solve(stepper(kind), events, until, out_times, r);
+    solve(stepper(kind), schedule, protocol, until, rng, r);
   } catch (const SolverError&) {
     if (!automatic || kind == SolverKind::kCvode) throw;
-    solve(stepper(SolverKind::kCvode), events, until, out_times, r);  // stiffer than it looked
+    rng = rng_at_start;
+    solve(stepper(SolverKind::kCvode), schedule, protocol, until, rng, r);  // stiffer than it looked
   }
 }
 
-void PatientSimulator::solve(Stepper& stepper, const std::vector<DoseEvent>& events, double until,
-                             const std::vector<double>& out_times, PatientResult& r) {
+void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protocol& protocol, double until,
+                             RandomStream& rng, PatientRecord& r) {
+  constexpr double eps = Schedule::kEps;
   const Model& model = *m_.model;
-  const double* p = p_.data();
   const int n = model.size();
-  const auto& outputs = model.outputs();
-  const int n_out = static_cast<int>(outputs.size());
-  const double eps = 1e-9;
   const long evals_before = stepper.rhs_evaluations();
   stepper.forget();
-  model.initialise(p, y_.data());
+  model.initialise(p_.data(), y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
-  r.series.assign(out_times.size() * n_out, 0.0);
-  r.intervals.clear();
-  const double auc_scale = m_.layout.molecular_weight * 1e-6;  // nM*day -> ug*day/mL
+  schedule.reset();
+  rules_.clear();
+  for (const auto& rule : protocol.rules) rules_.push_back(rule->fresh());
+  for (auto& rule : rules_) rule->start(schedule);
 
-  // Dosing intervals start at each distinct dose time; the last ends one nominal
-  // interval later, or at the end of the simulation.
-  std::vector<double> starts;
-  for (const auto& e : events)
-    if (e.time_day < until - eps && (starts.empty() || e.time_day > starts.back() + eps)) starts.push_back(e.time_day);
-  std::vector<double> ends(starts.size());
-  for (size_t i = 0; i < starts.size(); ++i) {
-    double end = until;
-    if (i + 1 < starts.size()) end = starts[i + 1];
-    else
-      for (const auto& e : events)
-        if (std::abs(e.time_day - starts[i]) <= eps && e.interval_day > 0) end = std::min(until, starts[i] + e.interval_day);
-    ends[i] = end;
-  }
-  // Breakpoints: dose starts, infusion ends, interval ends, the end.
-  std::vector<double> bp = {0.0, until};
-  for (const auto& e : events) {
-    bp.push_back(e.time_day);
-    if (e.duration_day > 0) bp.push_back(e.time_day + e.duration_day);
-  }
-  bp.insert(bp.end(), ends.begin(), ends.end());
-  std::sort(bp.begin(), bp.end());
-  bp.erase(std::unique(bp.begin(), bp.end(), [&](double a, double b) { return b - a <= eps; }), bp.end());
-  while (!bp.empty() && bp.back() > until + eps) bp.pop_back();
+  PatientView view;
+  view.until_ = until;
+  view.y_ = y_.data();
+  view.p_ = p_.data();
+  view.model_ = &model;
+  view.ctx_ = &ode_->context();
+  view.schedule_ = &schedule;
+  view.rng_ = &rng;
+  StepView step;
+  static_cast<PatientView&>(step) = view;
+  step.stepper_ = &stepper;
+  r.tables.resize(tables_);  // before any observer keeps a pointer into it
+  for (auto& o : observers_) o->begin(view, r);
 
-  size_t next_out = 0, next_interval = 0;
-  int open = -1;
-  double auc_at_start = 0.0;
-  IntervalMetrics cur;
-  auto write_output = [&](double t, const double* y) {
-    EvalContext& c = ode_->context();
-    c.t = t;
-    c.y = y;
-    model.derive(c);
-    double* row = &r.series[next_out * n_out];
-    for (int k = 0; k < n_out; ++k) row[k] = outputs[k].value(c);
-    ++next_out;
-  };
-  auto observe = [&](double t, const double* y) {
-    if (open < 0) return;
-    const double conc = analyte(t, y);
-    if (conc > cur.cmax) {
-      cur.cmax = conc;
-      cur.tmax_day = t;
+  const auto& targets = model.dose_targets();
+  double tb = 0.0;
+  for (;;) {
+    view.t_ = tb;
+    schedule.set_now(tb);
+    for (auto& o : observers_) o->before_events(view);
+    // Infusions that end, then rules at visits, then doses.
+    schedule.end_infusions(tb, [&](const DoseEvent& e) {
+      for (const auto& [state, fraction] : targets) in_[state] -= e.amount_nmol * fraction / e.duration_day;
+    });
+    while (schedule.visit_due(tb)) {
+      schedule.pop_visit();
+      for (auto& rule : rules_) rule->visit(view, schedule);
     }
-  };
-
-  double t = 0.0;
-  for (size_t b = 0; b < bp.size(); ++b) {
-    const double tb = bp[b];
-    // Close the open interval at its end (left limit: before any dose at tb).
-    if (open >= 0 && std::abs(tb - ends[open]) <= eps) {
-      cur.ctrough = analyte(tb, y_.data());
-      cur.auc = (y_[m_.auc_state] - auc_at_start) * auc_scale;
-      cur.cavg = cur.auc / (cur.end_day - cur.start_day);
-      r.intervals.push_back(cur);
-      open = -1;
-    }
-    // Events at tb: infusion ends, then bolus doses and infusion starts.
-    for (const auto& e : events) {
-      if (e.duration_day > 0 && std::abs(e.time_day + e.duration_day - tb) <= eps)
-        for (const auto& [state, fraction] : m_.dose_targets) in_[state] -= e.amount_nmol * fraction / e.duration_day;
-    }
-    double dosed_mg = 0.0;
-    for (const auto& e : events) {
-      if (std::abs(e.time_day - tb) > eps) continue;
-      dosed_mg += e.amount_mg;
-      for (const auto& [state, fraction] : m_.dose_targets) {
+    given_.clear();
+    StopEvents events{&given_, false};
+    while (const DoseEvent* due = schedule.next_dose_due(tb)) {
+      const DoseEvent e = *due;
+      bool given = false;
+      schedule.take_dose(&given);
+      if (!given) {
+        events.held = true;
+        continue;
+      }
+      given_.push_back(e);
+      for (const auto& [state, fraction] : targets) {
         if (e.duration_day > 0) in_[state] += e.amount_nmol * fraction / e.duration_day;
         else y_[state] += e.amount_nmol * fraction;
       }
     }
     // Rates cancel exactly when no infusion runs; clear round-off.
-    bool any_infusion = false;
-    for (const auto& e : events)
-      if (e.duration_day > 0 && e.time_day <= tb + eps && e.time_day + e.duration_day > tb + eps) any_infusion = true;
-    if (!any_infusion) std::fill(in_.begin(), in_.end(), 0.0);
+    if (!schedule.infusion_running(tb)) std::fill(in_.begin(), in_.end(), 0.0);
+    for (auto& o : observers_) o->after_events(view, events);
 
-    if (next_interval < starts.size() && std::abs(starts[next_interval] - tb) <= eps) {
-      open = static_cast<int>(next_interval);
-      cur = IntervalMetrics{};
-      cur.start_day = starts[open];
-      cur.end_day = ends[open];
-      cur.dose_mg = dosed_mg;
-      cur.cmax = -1.0;
-      auc_at_start = y_[m_.auc_state];
-      ++next_interval;
-    }
-    observe(tb, y_.data());
-    while (next_out < out_times.size() && out_times[next_out] <= tb + eps &&
-           (b + 1 == bp.size() || out_times[next_out] < bp[b + 1] - eps))
-      write_output(tb, y_.data());
-    if (b + 1 == bp.size()) break;
+    double t_end = schedule.next_stop(tb);
+    for (auto& o : observers_) t_end = std::min(t_end, o->next_stop(tb));
+    const bool last = !(until > tb + eps);
+    if (!last) t_end = std::min(t_end, until);
+    for (auto& o : observers_) o->at_stop(view, t_end, last);
+    if (last) break;
 
-    // Integrate to the next breakpoint.
-    const double t_end = bp[b + 1];
+    // Integrate to the next stop.
     stepper.restart(tb, y_.data());
-    t = tb;
+    step.t_end_ = t_end;
+    double t = tb;
     while (t < t_end) {
-      const double t_prev = t;
+      step.t_prev_ = t;
       t = stepper.step(t_end);
-      const double* ys = stepper.state();
-      while (next_out < out_times.size() && out_times[next_out] > t_prev + eps && out_times[next_out] < t_end - eps &&
-             out_times[next_out] <= t + eps) {
-        if (std::abs(out_times[next_out] - t) <= eps) {
-          write_output(t, ys);
-        } else {
-          stepper.interpolate(out_times[next_out], tmp_.data());
-          write_output(out_times[next_out], tmp_.data());
-        }
-      }
-      observe(t, ys);
+      step.t_ = t;
+      step.y_ = stepper.state();
+      for (auto& o : observers_) o->after_step(step);
     }
     std::copy(stepper.state(), stepper.state() + n, y_.begin());
+    tb = t_end;
   }
-  r.series.resize(next_out * n_out);
-  r.half_life_initial_day = terminal_half_life(m_, p, 0.0);
-  r.half_life_final_day = terminal_half_life(m_, p, until);
+  for (auto& o : observers_) o->end(view, r);
   r.rhs_evaluations = stepper.rhs_evaluations() - evals_before;
   r.solver = stepper.name();
 }

@@ -1,5 +1,6 @@
-// One virtual patient: the ODE solve over the dosing events, the time series at
-// the output grid and the exposure metrics of each dosing interval.
+// One virtual patient: integrate from stop to stop of its schedule, applying what is
+// due at each stop (infusion ends, visits with their rules, doses), while observers
+// record what they need.
 #pragma once
 
 #include <memory>
@@ -7,44 +8,30 @@
 #include <vector>
 
 #include "core/aligned.h"
+#include "core/random.h"
+#include "icsim/record.h"
 #include "model/build.h"
 #include "ode/stepper.h"
-#include "trial/regimen.h"
+#include "trial/observer.h"
+#include "trial/protocol.h"
+#include "trial/schedule.h"
 
 namespace icsim {
 
-// Exposure of the primary analyte (plasma_total) over one dosing interval.
-struct IntervalMetrics {
-  double start_day = 0, end_day = 0, dose_mg = 0;
-  double cmax = 0, tmax_day = 0;  // ug/mL; the maximum over event and solver step points
-  double ctrough = 0;             // ug/mL just before the interval ends (next dose)
-  double auc = 0;                 // ug*day/mL, integrated with the ODE
-  double cavg = 0;                // auc / (end - start)
-};
-
-struct PatientResult {
-  long index = 0;
-  bool ok = true;
-  std::string error;
-  double error_time_day = 0;
-  std::vector<double> params, eta;
-  std::vector<double> series;  // times x outputs, row-major
-  std::vector<IntervalMetrics> intervals;
-  double half_life_initial_day = 0, half_life_final_day = 0;
-  long rhs_evaluations = 0;
-  const char* solver = "";  // the integrator that solved this patient
-};
-
 class alignas(kCacheLine) PatientSimulator {
  public:
-  PatientSimulator(const BuiltModel& m, const SolverOptions& o);
+  PatientSimulator(const BuiltModel& m, const SolverOptions& o, std::vector<std::unique_ptr<Observer>> observers);
   ~PatientSimulator();
-  // Throws SolverError when the integration fails. With SolverKind::kAuto the
-  // explicit method solves a patient whose fastest rate (Model::fastest_rate) is below
-  // kStiffRate, BDF the others, and BDF takes over a patient the explicit method
-  // could not finish within its step budget.
-  void run(const double* p, const std::vector<DoseEvent>& events, double until_day,
-           const std::vector<double>& output_times, PatientResult& r);
+  // Declares the observers' tables and statistics.
+  void describe(CohortInfo& info);
+  // Solves one patient with individual parameters p (BuiltModel::individual_params)
+  // on `schedule` under `protocol` until `until_day`, into r. Throws SolverError when
+  // the integration fails. With SolverKind::kAuto the explicit method solves a
+  // patient whose fastest rate (Model::fastest_rate) is below kStiffRate, BDF the
+  // others, and BDF takes over a patient the explicit method could not finish within
+  // its step budget. `rng` is the patient's stream, for rules that draw.
+  void run(const double* p, Schedule& schedule, const Protocol& protocol, double until_day, RandomStream& rng,
+           PatientRecord& r);
   // The integrator `run` would pick first for these individual parameters.
   const char* solver_for(const double* p, double first_dose_day);
 
@@ -56,17 +43,20 @@ class alignas(kCacheLine) PatientSimulator {
 
  private:
   class Ode;
-  double analyte(double t, const double* y);
   Stepper& stepper(SolverKind kind);
-  void solve(Stepper& s, const std::vector<DoseEvent>& events, double until_day,
-             const std::vector<double>& output_times, PatientResult& r);
+  void solve(Stepper& s, Schedule& schedule, const Protocol& protocol, double until_day, RandomStream& rng,
+             PatientRecord& r);
   const BuiltModel& m_;
   std::unique_ptr<Ode> ode_;
   std::unique_ptr<class LinearDispositionKernel> kernel_;
   SolverOptions options_;
   OdeRhs* rhs_ = nullptr;
   std::unique_ptr<Stepper> explicit_, bdf_;
-  AlignedVector y_, tmp_, q_, in_, p_;
+  std::vector<std::unique_ptr<Observer>> observers_;
+  std::vector<std::unique_ptr<Rule>> rules_;
+  std::vector<DoseEvent> given_;
+  size_t tables_ = 0;  // tables the observers fill
+  AlignedVector y_, q_, in_, p_;
 };
 
 }  // namespace icsim

@@ -101,7 +101,7 @@ TEST_P(ClosedForm, MatchesToRelativeError1e6) {
   std::printf("[measured] %s %s: max relative error %.2e\n", c.name.c_str(), solver.c_str(), worst);
   EXPECT_LT(worst, 1e-6) << c.name;
   // Exposure metrics of every interval against the same closed form.
-  for (const auto& iv : p.intervals) {
+  for (const auto& iv : test::intervals(p)) {
     EXPECT_NEAR(iv.ctrough, closed_form(m, c.doses, iv.end_day, true), 1e-6 * iv.ctrough);
     double peak = 0;  // IV input peaks at the end of a bolus or infusion
     for (const auto& d : c.doses)

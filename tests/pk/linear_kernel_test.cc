@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/build.h"
+#include "pk/linear_kernel.h"
 #include "support.h"
 #include "trial/simulate_patient.h"
 
@@ -25,8 +26,9 @@ test::CollectingSink run_with(bool fused, SolverKind kind) {
 TEST(LinearKernel, AppliesOnlyToPlainLinearDisposition) {
   const Scenario s = test::scenario_from_text("kernel-applies", kScenario);
   const IndividualModel individual(s.agent);
-  EXPECT_TRUE(build_model(s.agent, individual, false).plain_linear);
-  EXPECT_FALSE(build_model(s.agent, individual, true).plain_linear);  // accumulators need the modules
+  EXPECT_TRUE(LinearDispositionKernel::applies(build_model(s.agent, individual, false)));
+  // accumulators need the modules
+  EXPECT_FALSE(LinearDispositionKernel::applies(build_model(s.agent, individual, true)));
 }
 
 TEST(LinearKernel, SameResultsAsTheComposedModules) {
@@ -35,9 +37,9 @@ TEST(LinearKernel, SameResultsAsTheComposedModules) {
     ASSERT_EQ(fused.patients.size(), composed.patients.size());
     for (size_t i = 0; i < fused.patients.size(); ++i) {
       EXPECT_EQ(fused.patients[i].series, composed.patients[i].series);
-      ASSERT_EQ(fused.patients[i].intervals.size(), composed.patients[i].intervals.size());
-      for (size_t k = 0; k < fused.patients[i].intervals.size(); ++k)
-        EXPECT_EQ(fused.patients[i].intervals[k].auc, composed.patients[i].intervals[k].auc);
+      const auto f = test::intervals(fused.patients[i]), c = test::intervals(composed.patients[i]);
+      ASSERT_EQ(f.size(), c.size());
+      for (size_t k = 0; k < f.size(); ++k) EXPECT_EQ(f[k].auc, c[k].auc);
     }
   }
 }

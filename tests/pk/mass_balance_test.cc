@@ -14,6 +14,8 @@
 #include "model/build.h"
 #include "population/covariates.h"
 #include "support.h"
+#include "pk/target/target.h"
+#include "trial/observers/observers.h"
 #include "trial/simulate_patient.h"
 
 namespace icsim {
@@ -23,26 +25,23 @@ struct Balance {
   double antibody = 0, payload = 0;
 };
 
-Balance balance(const BuiltModel& m, const std::vector<double>& y) {
+// What every state carries (Model::carries), summed: generic over the mechanisms.
+Balance balance(const Model& m, const std::vector<double>& y) {
   Balance b;
-  const auto& names = m.model->state_names();
-  auto starts = [](const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; };
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string& n = names[i];
-    const bool species = starts(n, "conjugate.central.") || starts(n, "conjugate.peripheral.") ||
-                         starts(n, "target.complex.") || starts(n, "soluble_antigen.complex.");
-    if (species) {
-      const int s = std::stoi(n.substr(n.rfind('.') + 1));
-      b.antibody += y[i];
-      b.payload += m.layout.dar[s] * y[i];
-    }
-    if (n == "conjugate.eliminated" || n == "target.internalised" || n == "soluble_antigen.complex_eliminated")
-      b.antibody += y[i];
-    if (n == "payload.central" || n == "payload.peripheral" || n == "payload.eliminated" || n == "payload.lost" ||
-        n == "payload.internalised")
-      b.payload += y[i];
+  for (size_t i = 0; i < y.size(); ++i) {
+    b.antibody += m.carries()[i].antibody * y[i];
+    b.payload += m.carries()[i].payload * y[i];
   }
   return b;
+}
+
+Phase dose_at(double t, double infusion_day) {
+  Phase ph;
+  ph.dose.value = 100.0;  // mg
+  ph.dose.basis = DoseBasis::kMass;
+  ph.infusion_day = infusion_day;
+  ph.times_day = {t};
+  return ph;
 }
 
 void check(AgentSpec a, SolverKind kind, double mean_dar) {
@@ -54,13 +53,16 @@ void check(AgentSpec a, SolverKind kind, double mean_dar) {
   o.kind = kind;
   o.rtol = 1e-10;
   o.atol = 1e-14;
-  PatientSimulator sim(m, o);
+  PatientSimulator sim(m, o, standard_observers(*m.model, a.molecular_weight, {0.0, 10.0, 30.0}));
   const double nmol_per_mg = 1e6 / a.molecular_weight;
-  std::vector<DoseEvent> events = {{0.0, 0.0, 100.0, 100.0 * nmol_per_mg, 7.0},
-                                   {7.0, 1.0, 100.0, 100.0 * nmol_per_mg, 0.0}};
-  PatientResult r;
-  sim.run(p.data(), events, 30.0, {0.0, 10.0, 30.0}, r);
-  const Balance b = balance(m, sim.final_state());
+  // A 100 mg bolus at day 0 and a 100 mg one-day infusion at day 7.
+  Regimen regimen;
+  regimen.phases = {dose_at(0.0, 0.0), dose_at(7.0, 1.0)};
+  Schedule schedule(DoseFeed(regimen, {}, a.molecular_weight), 30.0);
+  RandomStream rng(1, 0);
+  PatientRecord r;
+  sim.run(p.data(), schedule, Protocol{}, 30.0, rng, r);
+  const Balance b = balance(*m.model, sim.final_state());
   const double dose = 200.0 * nmol_per_mg;
   std::printf("[measured] %s: antibody balance error %.2e, payload %.2e (relative)\n", kind == SolverKind::kCvode ? "cvode" : "explicit",
               std::abs(b.antibody / dose - 1), std::abs(b.payload / (dose * mean_dar) - 1));
@@ -79,8 +81,8 @@ TEST(MassBalance, FullTmddSolubleAntigenDarAndPayload) {
 
 TEST(MassBalance, QssTmddWithDar) {
   AgentSpec a = read_agent_file(test::test_data("agents/adc-full.yaml"));
-  a.tmdd = TmddMode::kQss;
-  a.soluble_antigen = false;
+  a.mutable_options<TargetOptions>("target")->model = TmddMode::kQss;
+  a.mechanisms.erase("soluble_antigen");
   ParamSpec kss;
   kss.name = "target.Kss";
   kss.written = parse_quantity("1 nM");

@@ -79,8 +79,8 @@ TEST(Tmdd, SolubleAntigenIsASink) {
                   "baseline: 500 ng/mL, kdeg: 0.46 /h, kon: 10 /nM/day, koff: 1 /day, complex_elimination: 2 /day}}}}",
                   file),
       "sink");
-  const auto& a = linear.patients[0].intervals.front();
-  const auto& b = sink.patients[0].intervals.front();
+  const auto a = test::intervals(linear.patients[0]).front();
+  const auto b = test::intervals(sink.patients[0]).front();
   EXPECT_LT(b.auc, 0.95 * a.auc);  // faster elimination through the complex
   EXPECT_GT(sink.at(0, 1, "soluble_antigen_free_ng_per_mL"), 0.0);
   EXPECT_LT(sink.at(0, 1, "soluble_antigen_free_ng_per_mL"), 500.0);  // bound by the drug

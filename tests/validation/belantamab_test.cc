@@ -22,19 +22,19 @@ const char* kTypical =
 
 TEST(BelantamabValidation, CycleOneExposureOfTheTypicalPatient) {
   const auto sink = test::run(test::scenario_from_text("bela", kTypical));
-  const auto& c1 = sink.patients.at(0).intervals.at(0);
+  const auto c1 = test::intervals(sink.patients.at(0)).at(0);
   std::printf("[measured] cycle 1: Cmax %.4f, Cavg %.4f, Ctrough %.4f ug/mL\n", c1.cmax, c1.cavg, c1.ctrough);
   EXPECT_NEAR(c1.cmax, 44.2, 0.01 * 44.2);
   EXPECT_NEAR(c1.cavg, 7.86, 0.01 * 7.86);
   EXPECT_NEAR(c1.ctrough, 2.05, 0.01 * 2.05);
-  EXPECT_EQ(sink.patients[0].intervals.size(), 8u);
+  EXPECT_EQ(test::intervals(sink.patients[0]).size(), 8u);
 }
 
 TEST(BelantamabValidation, HalfLivesAndClearanceChange) {
   const auto s = test::scenario_from_text("bela-hl", kTypical);
   const auto sink = test::run(s);
   const auto& p = sink.patients.at(0);
-  EXPECT_NEAR(p.half_life_initial_day, 13.0, 0.01 * 13.0);  // paper: 13.0 d
+  EXPECT_NEAR(test::half_life(p, "initial"), 13.0, 0.01 * 13.0);  // paper: 13.0 d
   const IndividualModel individual(s.agent);
   const BuiltModel m = build_model(s.agent, individual, false);
   const double far = 1e5;  // steady state of the time-varying clearance
@@ -62,8 +62,8 @@ TEST(BelantamabValidation, ClearanceChangeCountsFromTheFirstDose) {
   // into the simulation must shift the profile by 10 days and change nothing else.
   const auto now = test::run(test::scenario_from_text("bela-t0", kTypical));
   const auto later = test::run(test::scenario_from_text("bela-t10", kTypical, {"regimen.start=10 d", "simulation.until=178 d"}));
-  const auto& a = now.patients.at(0).intervals;
-  const auto& b = later.patients.at(0).intervals;
+  const auto a = test::intervals(now.patients.at(0));
+  const auto b = test::intervals(later.patients.at(0));
   ASSERT_EQ(a.size(), b.size());
   for (size_t k = 0; k < a.size(); ++k) {
     EXPECT_NEAR(b[k].start_day, a[k].start_day + 10, 1e-12);

@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <string>
 
-#include "pk/modules.h"
+#include "pk/soluble_antigen/soluble_antigen.h"
+
+#include "io/agent_reader.h"
+#include "io/yaml_doc.h"
+#include "pk/conjugate.h"
 
 namespace icsim {
 
@@ -16,6 +20,7 @@ class SolubleAntigen final : public Module {
     free_ = b.add_state("soluble_antigen.free");
     central_ = central_states(b, layout);
     complex_ = add_conjugate_pool(b, layout, "soluble_antigen.complex");
+    b.set_binds_conjugate();
     baseline_ = b.param("soluble_antigen.baseline");
     kdeg_ = b.param("soluble_antigen.kdeg");
     kon_ = b.param("soluble_antigen.kon");
@@ -24,16 +29,16 @@ class SolubleAntigen final : public Module {
     v1_ = b.param("disposition.V1");
     ff_ = b.quantity(names::kFreeFraction);
     total_ = b.quantity(names::kPlasmaTotal);
-    eliminated_ = b.accumulator("soluble_antigen.complex_eliminated");
-    payload_lost_ = b.accumulator("payload.lost");
+    eliminated_ = b.accumulator("soluble_antigen.complex_eliminated", {1.0, 0.0, 0.0});
+    payload_lost_ = b.accumulator("payload.lost", {0.0, 1.0, 0.0});
     const double ng_per_mL_per_nM = antigen_mw * 1e-3;
-    b.add_output({"soluble_antigen_free_ng_per_mL", [this, ng_per_mL_per_nM](const EvalContext& c) {
-                    return c.y[free_] / c.p[v1_] * ng_per_mL_per_nM;
-                  }});
+    b.add_output({"soluble_antigen_free_ng_per_mL",
+                  [this, ng_per_mL_per_nM](const EvalContext& c) { return c.y[free_] / c.p[v1_] * ng_per_mL_per_nM; },
+                  OutputGroup::kBindingPartner});
   }
-  void link(const ModelBuilder& b) override {
-    payload_ = b.state(names::kPayloadCentral);
-    release_ = b.param("payload.release_on_catabolism");
+  void link(ModelBuilder& b) override {
+    payload_ = b.find_state(names::kPayloadCentral);
+    release_ = b.find_param("payload.release_on_catabolism");
   }
   const char* name() const override { return "soluble_antigen"; }
   double fastest_rate(const double* p) const override {
@@ -77,8 +82,65 @@ class SolubleAntigen final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_soluble_antigen(ModelBuilder& b, const ConjugateLayout& layout, double antigen_mw) {
-  return std::make_unique<SolubleAntigen>(b, layout, antigen_mw);
+bool SolubleAntigenOptions::is_valid(std::string* why) const {
+  if (!(molecular_weight > 0.0)) {
+    if (why) *why = "missing 'molecular_weight' of the soluble antigen";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+class SolubleAntigenMechanism final : public Mechanism {
+ public:
+  const char* section() const override { return "soluble_antigen"; }
+  const char* summary() const override {
+    return "soluble (shed) antigen such as sBCMA that binds the conjugate in plasma and acts as a sink";
+  }
+  std::vector<ParamDecl> parameters() const override {
+    return {{"baseline", "nM", Bound::kNonNegative, "drug-free soluble antigen"},
+            {"kdeg", "1/day", Bound::kPositive, "elimination of free soluble antigen"},
+            {"kon", "1/nM/day", Bound::kNonNegative, "association with the conjugate"},
+            {"koff", "1/day", Bound::kNonNegative, "dissociation"},
+            {"complex_elimination", "1/day", Bound::kNonNegative, "elimination of the complex"}};
+  }
+  std::vector<std::string> option_keys() const override { return {"molecular_weight", "name"}; }
+  std::unique_ptr<MechanismOptions> default_options() const override {
+    return std::make_unique<SolubleAntigenOptions>();
+  }
+  void read_options(const SectionInput& in, MechanismOptions& mo, AgentSpec&) const override {
+    auto& o = static_cast<SolubleAntigenOptions&>(mo);
+    if (in.node["molecular_weight"])
+      o.molecular_weight = read_molecular_weight(in, in.node["molecular_weight"], in.key + ".molecular_weight");
+    if (in.node["name"]) o.name = in.doc.text(in.node["name"], in.key + ".name");
+  }
+  std::vector<std::string> required(const MechanismOptions&) const override {
+    return {"baseline", "kdeg", "kon", "koff", "complex_elimination"};
+  }
+  double molecular_weight(const AgentSpec&, const MechanismOptions& mo) const override {
+    return static_cast<const SolubleAntigenOptions&>(mo).molecular_weight;
+  }
+  Dependencies dependencies() const override {
+    return {{}, {names::kPlasmaTotal, names::kPools}, {names::kCentral, names::kFreeFraction}};
+  }
+  void build(ModelBuilder& b, const BuildPlan& plan, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const SolubleAntigenOptions&>(mo);
+    b.add_module(std::make_unique<SolubleAntigen>(b, plan.layout, o.molecular_weight));
+    add_free_conjugate_output(b, plan.layout);
+  }
+  const char* example() const override {
+    return "{molecular_weight: 6 kDa, baseline: 50 ng/mL, kdeg: 0.46 /h, kon: 10 /nM/day, koff: 5 /day,"
+           " complex_elimination: 0.3 /day}";
+  }
+  const char* switched_off() const override { return "{kon: 0 /nM/day}"; }
+};
+
+}  // namespace
+
+const Mechanism& soluble_antigen_mechanism() {
+  static const SolubleAntigenMechanism m;
+  return m;
 }
 
 }  // namespace icsim

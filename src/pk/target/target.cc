@@ -3,7 +3,11 @@
 #include <cmath>
 #include <string>
 
-#include "pk/modules.h"
+#include "pk/target/target.h"
+
+#include "io/agent_reader.h"
+#include "io/yaml_doc.h"
+#include "pk/conjugate.h"
 
 namespace icsim {
 
@@ -17,8 +21,8 @@ struct TargetParams {
   TargetParams(const ModelBuilder& b, bool syn)
       : kdeg(b.param("target.kdeg")),
         kint(b.param("target.kint")),
-        baseline(b.param("target.baseline")),
-        synthesis(b.param("target.synthesis")),
+        baseline(b.find_param("target.baseline")),
+        synthesis(b.find_param("target.synthesis")),
         synthesis_given(syn) {}
   double r0(const double* p) const { return synthesis_given ? p[synthesis] / p[kdeg] : p[baseline]; }
   double ksyn(const double* p) const { return synthesis_given ? p[synthesis] : p[baseline] * p[kdeg]; }
@@ -35,18 +39,22 @@ class TmddFull final : public Module {
     free_target_ = b.add_state("target.free");
     central_ = central_states(b, layout);
     complex_ = add_conjugate_pool(b, layout, "target.complex");
+    b.set_binds_conjugate();
     kon_ = b.param("target.kon");
     koff_ = b.param("target.koff");
     v1_ = b.param("disposition.V1");
     total_ = b.quantity(names::kPlasmaTotal);
-    internalised_ = b.accumulator("target.internalised");
-    payload_internalised_ = b.accumulator("payload.internalised");
-    b.add_output({"target_free_nM", [this](const EvalContext& c) { return c.y[free_target_] / c.p[v1_]; }});
-    b.add_output({"target_total_nM", [this](const EvalContext& c) {
+    internalised_ = b.accumulator("target.internalised", {1.0, 0.0, 0.0});
+    payload_internalised_ = b.accumulator("payload.internalised", {0.0, 1.0, 0.0});
+    b.add_output({"target_free_nM", [this](const EvalContext& c) { return c.y[free_target_] / c.p[v1_]; },
+                  OutputGroup::kBindingPartner});
+    b.add_output({"target_total_nM",
+                  [this](const EvalContext& c) {
                     double sum = c.y[free_target_];
                     for (int i : complex_) sum += c.y[i];
                     return sum / c.p[v1_];
-                  }});
+                  },
+                  OutputGroup::kBindingPartner});
   }
   const char* name() const override { return "tmdd_full"; }
   double fastest_rate(const double* p) const override {
@@ -93,16 +101,18 @@ class TmddQss final : public Module {
   TmddQss(ModelBuilder& b, const ConjugateLayout& layout, bool syn) : tp_(b, syn), dar_(layout.dar) {
     total_target_ = b.add_state("target.total");
     central_ = central_states(b, layout);
+    b.set_binds_conjugate();
     kss_ = b.param("target.Kss");
     v1_ = b.param("disposition.V1");
     ff_ = b.quantity(names::kFreeFraction);
     complex_ = b.add_quantity("target.complex_nM");
-    internalised_ = b.accumulator("target.internalised");
-    payload_internalised_ = b.accumulator("payload.internalised");
-    b.add_output({"target_free_nM", [this](const EvalContext& c) {
-                    return c.y[total_target_] / c.p[v1_] - c.q[complex_];
-                  }});
-    b.add_output({"target_total_nM", [this](const EvalContext& c) { return c.y[total_target_] / c.p[v1_]; }});
+    internalised_ = b.accumulator("target.internalised", {1.0, 0.0, 0.0});
+    payload_internalised_ = b.accumulator("payload.internalised", {0.0, 1.0, 0.0});
+    b.add_output({"target_free_nM",
+                  [this](const EvalContext& c) { return c.y[total_target_] / c.p[v1_] - c.q[complex_]; },
+                  OutputGroup::kBindingPartner});
+    b.add_output({"target_total_nM", [this](const EvalContext& c) { return c.y[total_target_] / c.p[v1_]; },
+                  OutputGroup::kBindingPartner});
   }
   const char* name() const override { return "tmdd_qss"; }
 
@@ -147,12 +157,106 @@ class TmddQss final : public Module {
 
 }  // namespace
 
-std::unique_ptr<Module> make_tmdd_full(ModelBuilder& b, const ConjugateLayout& layout, bool synthesis_given) {
-  return std::make_unique<TmddFull>(b, layout, synthesis_given);
+bool TargetOptions::is_valid(std::string* why) const {
+  if (model == TmddMode::kUnset) {
+    if (why) *why = "missing 'model' (full or qss)";
+    return false;
+  }
+  if (molecular_weight < 0.0) {
+    if (why) *why = "the target's molecular weight must be > 0";
+    return false;
+  }
+  return true;
 }
 
-std::unique_ptr<Module> make_tmdd_qss(ModelBuilder& b, const ConjugateLayout& layout, bool synthesis_given) {
-  return std::make_unique<TmddQss>(b, layout, synthesis_given);
+const char* to_string(TmddMode m) {
+  switch (m) {
+    case TmddMode::kUnset: return "unset";
+    case TmddMode::kNone: return "none";
+    case TmddMode::kFull: return "full";
+    case TmddMode::kQss: return "qss";
+  }
+  return "";
+}
+
+namespace {
+
+class TargetMechanism final : public Mechanism {
+ public:
+  const char* section() const override { return "target"; }
+  const char* summary() const override {
+    return "membrane target binding the conjugate in plasma: full TMDD (Mager & Jusko 2001) or its "
+           "quasi-steady-state form (Gibiansky 2008)";
+  }
+  std::vector<ParamDecl> parameters() const override {
+    return {{"kon", "1/nM/day", Bound::kPositive, "association rate constant"},
+            {"koff", "1/day", Bound::kNonNegative, "dissociation rate constant"},
+            {"kint", "1/day", Bound::kNonNegative, "internalisation of the drug-target complex"},
+            {"kdeg", "1/day", Bound::kPositive, "degradation of free target"},
+            {"baseline", "nM", Bound::kNonNegative, "drug-free target concentration R0"},
+            {"synthesis", "nM/day", Bound::kNonNegative, "target synthesis ksyn (R0 = ksyn/kdeg)"},
+            {"Kss", "nM", Bound::kPositive, "quasi-steady-state constant (koff + kint)/kon"}};
+  }
+  std::vector<std::string> option_keys() const override { return {"model", "molecular_weight"}; }
+  std::unique_ptr<MechanismOptions> default_options() const override { return std::make_unique<TargetOptions>(); }
+  void read_options(const SectionInput& in, MechanismOptions& mo, AgentSpec& a) const override {
+    auto& o = static_cast<TargetOptions&>(mo);
+    const YAML::Node& m = in.node;
+    if (m["model"]) {
+      const std::string mode = in.doc.text(m["model"], in.key + ".model");
+      if (mode == "full") o.model = TmddMode::kFull;
+      else if (mode == "qss") o.model = TmddMode::kQss;
+      else if (mode == "none") o.model = TmddMode::kNone;
+      else in.doc.fail(m["model"], in.key + ".model", "must be 'full', 'qss' or 'none'");
+    } else if (o.model == TmddMode::kUnset) {
+      in.doc.fail(m, in.key, "missing 'model' (full or qss)");
+    }
+    if (m["molecular_weight"])
+      o.molecular_weight = read_molecular_weight(in, m["molecular_weight"], in.key + ".molecular_weight");
+    if (m["synthesis"]) o.synthesis_given = true;
+    if (m["baseline"]) o.synthesis_given = false;
+    if (m["synthesis"] && m["baseline"]) in.doc.fail(m, in.key, "give either 'baseline' or 'synthesis', not both");
+    if (m["synthesis"]) a.params.erase("target.baseline");
+    if (m["baseline"]) a.params.erase("target.synthesis");
+  }
+  bool active(const MechanismOptions& mo) const override {
+    return static_cast<const TargetOptions&>(mo).model != TmddMode::kNone;
+  }
+  std::vector<std::string> required(const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const TargetOptions&>(mo);
+    std::vector<std::string> r = {"kint", "kdeg"};
+    if (o.model == TmddMode::kFull) r.insert(r.end(), {"kon", "koff"});
+    if (o.model == TmddMode::kQss) r.push_back("Kss");
+    return r;
+  }
+  std::string check(const AgentSpec& a, const MechanismOptions&) const override {
+    if (!a.has("target.baseline") && !a.has("target.synthesis")) return "the target needs 'baseline' or 'synthesis'";
+    return "";
+  }
+  double molecular_weight(const AgentSpec& a, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const TargetOptions&>(mo);
+    return o.molecular_weight > 0.0 ? o.molecular_weight : a.molecular_weight;
+  }
+  Dependencies dependencies() const override {
+    return {{}, {names::kPlasmaTotal, names::kPools, names::kFreeFraction}, {names::kCentral}};
+  }
+  void build(ModelBuilder& b, const BuildPlan& plan, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const TargetOptions&>(mo);
+    if (o.model == TmddMode::kFull) b.add_module(std::make_unique<TmddFull>(b, plan.layout, o.synthesis_given));
+    else b.add_module(std::make_unique<TmddQss>(b, plan.layout, o.synthesis_given));
+    add_free_conjugate_output(b, plan.layout);
+  }
+  const char* example() const override {
+    return "{model: full, kon: 5 /nM/day, koff: 2 /day, kint: 3 /day, kdeg: 1.5 /day, baseline: 2 nM}";
+  }
+  const char* switched_off() const override { return "{baseline: 0 nM}"; }
+};
+
+}  // namespace
+
+const Mechanism& target_mechanism() {
+  static const TargetMechanism m;
+  return m;
 }
 
 }  // namespace icsim

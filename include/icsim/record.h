@@ -1,0 +1,115 @@
+// What a run produces: one record per virtual patient, written by the observers of
+// the run (output grid, exposure per dosing interval, terminal half-life; later IMWG
+// assessments, toxicity grades, absorbed dose), and what describes the cohort's
+// records. Writers and user code read records without knowing what filled them.
+// Units are in the column names (e.g. "cmax_ug_per_mL"); times are in days.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace icsim {
+
+// A table an observer fills for each patient; its name and columns are shared by
+// every patient of the cohort.
+struct TableSchema {
+  std::string name;                  // key in summary.json, e.g. "intervals"
+  std::vector<std::string> columns;  // with units, e.g. "cmax_ug_per_mL"
+  bool single_row = false;           // one row per patient, written as an object
+};
+
+class Table {
+ public:
+  Table() = default;
+  explicit Table(std::shared_ptr<const TableSchema> schema) : schema_(std::move(schema)) {}
+  const TableSchema& schema() const { return *schema_; }
+  size_t rows() const { return schema_->columns.empty() ? 0 : values_.size() / schema_->columns.size(); }
+  // Index of a column, or -1.
+  int column(std::string_view name) const;
+  // The value in `row` of `column`; throws std::out_of_range for an unknown column or row.
+  double at(size_t row, std::string_view column) const;
+  const std::vector<double>& values() const { return values_; }  // rows x columns, row-major
+  void clear() { values_.clear(); }
+  // Appends a row; `row` has one value per column.
+  void add_row(const double* row) { values_.insert(values_.end(), row, row + schema_->columns.size()); }
+
+ private:
+  std::shared_ptr<const TableSchema> schema_;
+  std::vector<double> values_;
+};
+
+struct PatientRecord {
+  long index = 0;  // 0-based; its random stream is (seed, index)
+  bool ok = true;
+  std::string error;  // why the patient failed, when !ok
+  double error_time_day = 0;
+  std::vector<double> params;  // individual parameters, engine units (CohortInfo::parameters)
+  std::vector<double> eta;     // random effects (CohortInfo::random_effects)
+  // Output grid: CohortInfo::times x CohortInfo::columns (then the observed column,
+  // when CohortInfo::observed), row-major.
+  std::vector<double> series;
+  std::vector<Table> tables;  // in CohortInfo::tables order
+  const char* solver = "";    // the integrator that solved this patient
+  long rhs_evaluations = 0;
+
+  // The table named `name`; throws std::out_of_range when there is none.
+  const Table& table(std::string_view name) const;
+};
+
+// Median and 5th-95th percentile over the cohort of some columns of one row of a
+// table (e.g. the first dosing interval's Cmax, Cavg and Ctrough).
+struct CohortStatistic {
+  std::string key;    // in summary.json
+  std::string title;  // on the terminal
+  std::string table;
+  size_t row = 0;
+  struct Item {
+    std::string label, column, unit;
+  };
+  std::vector<Item> items;
+};
+
+struct CohortInfo {
+  std::vector<std::string> columns;  // output columns after patient and time_day
+  std::vector<double> times;         // output grid, day
+  std::vector<std::string> parameters;
+  std::vector<std::string> random_effects;
+  std::string solver;  // the integrator for the typical patient (each patient's is in its record)
+  bool observed = false;  // a residual-error column follows the outputs
+  std::string observed_column;
+  std::vector<std::shared_ptr<const TableSchema>> tables;
+  std::vector<CohortStatistic> statistics;
+};
+
+// Receives a cohort's records in patient order, chunk by chunk.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void begin(const CohortInfo& info) = 0;
+  virtual void patient(const PatientRecord& r) = 0;
+  virtual void end() = 0;
+};
+
+inline int Table::column(std::string_view name) const {
+  for (size_t i = 0; i < schema_->columns.size(); ++i)
+    if (schema_->columns[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+inline double Table::at(size_t row, std::string_view name) const {
+  const int c = column(name);
+  if (c < 0 || row >= rows()) throw std::out_of_range("table '" + schema_->name + "' has no " + std::string(name) +
+                                                      " in row " + std::to_string(row));
+  return values_[row * schema_->columns.size() + c];
+}
+
+inline const Table& PatientRecord::table(std::string_view name) const {
+  for (const Table& t : tables)
+    if (t.schema().name == name) return t;
+  throw std::out_of_range("no table '" + std::string(name) + "' in the record");
+}
+
+}  // namespace icsim

@@ -1,0 +1,137 @@
+// Exposure of the analyte per dosing interval, from the doses actually given. An
+// interval starts at a stop where a dose was given and ends at the next given dose;
+// the last ends one nominal interval later, or at the end of the simulation. Cmax is
+// the largest value at stops and integrator steps; Ctrough the left limit at the end;
+// AUC the integral state, exact to the tolerance; Cavg = AUC / length.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "trial/observers/observers.h"
+
+namespace icsim {
+
+namespace {
+
+enum Column { kStart, kEnd, kDose, kCmax, kTmax, kCtrough, kAuc, kCavg, kColumns };
+
+class Exposure final : public Observer {
+ public:
+  Exposure(int analyte, int auc_state, double mw) : analyte_(analyte), auc_(auc_state), scale_(mw * 1e-6) {}
+
+  void describe(CohortInfo& info) override {
+    auto schema = std::make_shared<TableSchema>();
+    schema->name = "intervals";
+    schema->columns = {"start_day",          "end_day",     "dose_mg",
+                       "cmax_ug_per_mL",     "tmax_day",    "ctrough_ug_per_mL",
+                       "auc_ug_day_per_mL",  "cavg_ug_per_mL"};
+    schema_ = schema;
+    index_ = info.tables.size();
+    info.tables.push_back(schema);
+    info.statistics.push_back({"first_interval",
+                               "first dosing interval",
+                               "intervals",
+                               0,
+                               {{"Cmax", "cmax_ug_per_mL", "ug/mL"},
+                                {"Cavg", "cavg_ug_per_mL", "ug/mL"},
+                                {"Ctrough", "ctrough_ug_per_mL", "ug/mL"}}});
+  }
+
+  void begin(const PatientView&, PatientRecord& r) override {
+    r.tables[index_] = Table(schema_);
+    table_ = &r.tables[index_];
+    open_ = pending_ = false;
+  }
+
+  void before_events(const PatientView& v) override {
+    if (!open_ || std::abs(v.time() - row_[kEnd]) > kEps) return;
+    // Left limit at the end, before any dose there.
+    closing_ = row_;
+    closing_[kCtrough] = v.output(analyte_);
+    closing_[kAuc] = (v.state()[auc_] - auc_at_start_) * scale_;
+    closing_[kCavg] = closing_[kAuc] / (closing_[kEnd] - closing_[kStart]);
+    pending_ = true;
+  }
+
+  void after_events(const PatientView& v, const StopEvents& e) override {
+    const double tb = v.time();
+    if (pending_) {
+      pending_ = false;
+      if (e.held) {
+        // The dose that would have ended the interval was held: it runs on to the next dose given.
+        row_[kEnd] = planned_end(v, tb, row_[kStart], nominal_);
+      } else {
+        table_->add_row(closing_.data());
+        open_ = false;
+      }
+    }
+    if (!e.given->empty() && tb < v.until() - kEps) {
+      if (open_) close_now(v);  // a dose before the planned end (a rule added one)
+      row_.fill(0.0);
+      row_[kStart] = tb;
+      for (const DoseEvent& d : *e.given) row_[kDose] += d.amount_mg;
+      nominal_ = 0.0;
+      for (const DoseEvent& d : *e.given)
+        if (d.interval_day > 0) nominal_ = d.interval_day;
+      row_[kEnd] = planned_end(v, tb, tb, nominal_);
+      row_[kCmax] = -1.0;
+      auc_at_start_ = v.state()[auc_];
+      open_ = true;
+    }
+    observe(v);
+  }
+
+  double next_stop(double t) const override { return open_ && row_[kEnd] > t + kEps ? row_[kEnd] : kNever; }
+
+  void after_step(const StepView& v) override { observe(v); }
+
+ private:
+  static constexpr double kEps = Schedule::kEps, kNever = Schedule::kNever;
+
+  // The next planned dose if it comes before the end of the simulation; else one
+  // nominal interval after the start, or the end of the simulation.
+  static double planned_end(const PatientView& v, double t, double start, double nominal) {
+    const double until = v.until();
+    const double next = v.next_planned_dose();
+    if (next > t + kEps && next < until - kEps) return next;
+    double end = until;
+    if (nominal > 0) end = std::min(until, start + nominal);
+    return end > t + kEps ? end : until;
+  }
+
+  void close_now(const PatientView& v) {
+    row_[kEnd] = v.time();
+    row_[kCtrough] = v.output(analyte_);
+    row_[kAuc] = (v.state()[auc_] - auc_at_start_) * scale_;
+    row_[kCavg] = row_[kAuc] / (row_[kEnd] - row_[kStart]);
+    table_->add_row(row_.data());
+    open_ = false;
+  }
+
+  void observe(const PatientView& v) {
+    if (!open_) return;
+    const double c = v.output(analyte_);
+    if (c > row_[kCmax]) {
+      row_[kCmax] = c;
+      row_[kTmax] = v.time();
+    }
+  }
+
+  int analyte_, auc_;
+  double scale_;  // nM*day -> ug*day/mL
+  std::shared_ptr<const TableSchema> schema_;
+  size_t index_ = 0;
+  Table* table_ = nullptr;
+  std::array<double, kColumns> row_{}, closing_{};
+  double auc_at_start_ = 0, nominal_ = 0;
+  bool open_ = false, pending_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> make_exposure(const Model&, int analyte_column, int auc_state, double molecular_weight) {
+  return std::make_unique<Exposure>(analyte_column, auc_state, molecular_weight);
+}
+
+
+}  // namespace icsim

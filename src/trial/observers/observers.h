@@ -1,0 +1,18 @@
+// The observers icsim ships (src/trial/observer.h).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "model/model.h"
+#include "trial/observer.h"
+
+namespace icsim {
+
+std::unique_ptr<Observer> make_output_grid(const Model& m, const std::vector<double>& times);
+// Exposure of one output column over each dosing interval; `auc_state` integrates
+// that column in nM (converted with the molecular weight to ug*day/mL).
+std::unique_ptr<Observer> make_exposure(const Model& m, int analyte_column, int auc_state, double molecular_weight);
+std::unique_ptr<Observer> make_half_life(const Model& m);
+
+}  // namespace icsim
