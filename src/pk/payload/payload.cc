@@ -108,6 +108,8 @@ class PayloadMechanism final : public Mechanism {
            " V2: 40 L, release_on_catabolism: 0.8}";
   }
   std::vector<std::string> needs_sections() const override { return {"dar"}; }
+  // Released payload does not act back on the conjugate.
+  const char* switched_off() const override { return "{release_on_catabolism: 0}"; }
 };
 
 }  // namespace
