@@ -78,6 +78,19 @@ BENCHMARK_CAPTURE(Binding, adc_full_tmdd_bdf, std::string(ICSIM_TEST_DATA_DIR) +
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The user's ADC with full TMDD (kon 50 /nM/day, target 5 nM): stiff only once drug
+// is on board. The automatic choice must stay close to BDF, not 20x slower.
+BENCHMARK_CAPTURE(Binding, user_adc2_auto, std::string(ICSIM_TEST_DATA_DIR) + "/user-adc2-scenario.yaml",
+                  std::vector<std::string>{"simulation.solver=auto"})
+    ->Arg(200)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(Binding, user_adc2_bdf, std::string(ICSIM_TEST_DATA_DIR) + "/user-adc2-scenario.yaml",
+                  std::vector<std::string>{"simulation.solver=cvode"})
+    ->Arg(200)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

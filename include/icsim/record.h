@@ -53,7 +53,10 @@ struct PatientRecord {
   std::vector<double> series;
   std::vector<Table> tables;  // in CohortInfo::tables order
   const char* solver = "";    // the integrator that solved this patient
-  long rhs_evaluations = 0;
+  // The automatic choice started with the explicit method, which found the problem
+  // stiff (or ran over its step budget), and BDF solved the patient.
+  bool solver_fallback = false;
+  long rhs_evaluations = 0;  // all the integrators' right-hand-side evaluations
 
   // The table named `name`; throws std::out_of_range when there is none.
   const Table& table(std::string_view name) const;

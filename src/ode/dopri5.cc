@@ -43,7 +43,10 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
     steps_ = 0;  // h_ carries over: the last step size is a good first guess
   }
 
-  void forget() override { h_ = 0.0; }
+  void forget() override {
+    h_ = 0.0;
+    stiff_ = non_stiff_ = 0;
+  }
 
   double step(double t_stop) override {
     const double span = t_stop - t_;
@@ -150,7 +153,27 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
     return std::sqrt(err / n);
   }
 
+  // Hairer & Wanner's stiffness test for DOPRI5 (Solving ODEs II, Sec. IV.2; code
+  // DOPRI5): h*lambda estimated from the last two stages at t+h; beyond the method's
+  // stability boundary (3.25) on 15 accepted steps without 6 non-stiff ones between,
+  // the problem is stiff and an implicit method is cheaper.
+  void test_stiffness(double h) {
+    double num = 0.0, den = 0.0;
+    for (int i = 0; i < n_; ++i) {
+      const double dk = k7_[i] - k6_[i], dy = y1_[i] - tmp_[i];
+      num += dk * dk;
+      den += dy * dy;
+    }
+    if (den > 0.0 && h * std::sqrt(num / den) > 3.25) {
+      non_stiff_ = 0;
+      if (++stiff_ >= 15) throw StiffnessDetected(t_);
+    } else if (++non_stiff_ == 6) {
+      stiff_ = 0;
+    }
+  }
+
   void accept(double h, double t_new) {
+    if (o_.detect_stiffness) test_stiffness(h);
     for (int i = 0; i < n_; ++i) {
       const double dy = y1_[i] - y_[i];
       const double bspl = h * k1_[i] - dy;
@@ -173,6 +196,7 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
   AlignedVector y_, y1_, k1_, k2_, k3_, k4_, k5_, k6_, k7_, tmp_, r1_, r2_, r3_, r4_, r5_;
   double t_ = 0, h_ = 0, t_old_ = 0, h_old_ = 1;
   long steps_ = 0, evals_ = 0;
+  int stiff_ = 0, non_stiff_ = 0;  // stiffness test counts
 };
 
 }  // namespace

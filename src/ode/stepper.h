@@ -6,7 +6,15 @@
 #include <memory>
 #include <string>
 
+#include "icsim/error.h"
+
 namespace icsim {
+
+// Thrown by the explicit method when its stiffness test trips (SolverOptions::detect_stiffness).
+class StiffnessDetected : public SolverError {
+ public:
+  explicit StiffnessDetected(double t) : SolverError(t, "the problem is stiff for the explicit method") {}
+};
 
 class OdeRhs {
  public:
@@ -26,6 +34,9 @@ struct SolverOptions {
   double atol = 1e-9;   // absolute tolerance, engine amount units (nmol), > 0
   long max_steps = 500000;  // per segment between discontinuities, >= 1
   bool fused_kernels = true;  // use a fused right-hand side where the model allows
+  // Explicit method: stop with StiffnessDetected when the problem turns out stiff
+  // (set by the automatic choice, which then solves the patient with BDF).
+  bool detect_stiffness = false;
   // True when the options can be used; else `why` says what is wrong.
   bool is_valid(std::string* why) const;
 };

@@ -35,6 +35,9 @@ PatientSimulator::PatientSimulator(const BuiltModel& m, const SolverOptions& o,
       y_(m.model->size()),
       q_(std::max(1, m.model->quantity_count())),
       in_(m.model->size()) {
+  // The automatic choice lets the explicit method give up as soon as it finds the
+  // problem stiff, instead of grinding through it.
+  options_.detect_stiffness = o.kind == SolverKind::kAuto;
   ode_ = std::make_unique<Ode>(*m.model, q_.data(), in_.data());
   rhs_ = ode_.get();
   if (o.fused_kernels && LinearDispositionKernel::applies(m)) {
@@ -83,12 +86,17 @@ void PatientSimulator::run(const double* p, Schedule& schedule, const Protocol& 
   if (automatic) kind = model.fastest_rate(p_.data()) > kStiffRate ? SolverKind::kCvode : SolverKind::kExplicit;
   // A second solve starts from the same random state, so a rule draws the same.
   const RandomStream rng_at_start = rng;
+  r.solver_fallback = false;
   try {
     solve(stepper(kind), schedule, protocol, until, rng, r);
   } catch (const SolverError&) {
     if (!automatic || kind == SolverKind::kCvode) throw;
+    // Stiffer than it looked: found stiff during the integration, or over budget.
+    const long wasted = explicit_->rhs_evaluations() - evals_at_start_;
     rng = rng_at_start;
-    solve(stepper(SolverKind::kCvode), schedule, protocol, until, rng, r);  // stiffer than it looked
+    solve(stepper(SolverKind::kCvode), schedule, protocol, until, rng, r);
+    r.rhs_evaluations += wasted;
+    r.solver_fallback = true;
   }
 }
 
@@ -98,6 +106,7 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
   const Model& model = *m_.model;
   const int n = model.size();
   const long evals_before = stepper.rhs_evaluations();
+  evals_at_start_ = evals_before;
   stepper.forget();
   model.initialise(p_.data(), y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);

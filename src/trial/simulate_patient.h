@@ -28,8 +28,9 @@ class alignas(kCacheLine) PatientSimulator {
   // on `schedule` under `protocol` until `until_day`, into r. Throws SolverError when
   // the integration fails. With SolverKind::kAuto the explicit method solves a
   // patient whose fastest rate (Model::fastest_rate) is below kStiffRate, BDF the
-  // others, and BDF takes over a patient the explicit method could not finish within
-  // its step budget. `rng` is the patient's stream, for rules that draw.
+  // others, and BDF takes over a patient the explicit method finds stiff on the way
+  // (Hairer-Wanner stiffness test) or cannot finish within its step budget.
+  // `rng` is the patient's stream, for rules that draw.
   void run(const double* p, Schedule& schedule, const Protocol& protocol, double until_day, RandomStream& rng,
            PatientRecord& r);
   // The integrator `run` would pick first for these individual parameters.
@@ -56,6 +57,7 @@ class alignas(kCacheLine) PatientSimulator {
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<DoseEvent> given_;
   size_t tables_ = 0;  // tables the observers fill
+  long evals_at_start_ = 0;
   AlignedVector y_, q_, in_, p_;
 };
 
