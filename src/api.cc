@@ -54,7 +54,7 @@ CohortResult run_in_memory(const LoadedScenario& s, const RunOptions& options) {
 RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
                                  const std::vector<std::string>& sets, const RunOptions& options) {
   const Scenario s = load_scenario(scenario, sets);
-  DirectoryWriter writer(dir, s);
+  DirectoryWriter writer(dir, s, options.outputs);
   const CohortSummary sum = run_cohort(s, options, writer);
   writer.commit();
   RunSummary out;
@@ -64,6 +64,7 @@ RunSummary simulate_to_directory(const std::string& scenario, const std::string&
   out.failed = sum.failed;
   out.seconds = sum.seconds;
   out.statistics = writer.statistics_summary();
+  out.files = writer.files();
   return out;
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ struct RunOptions {
   bool keep_series = true;  // fill the output grid (off: exposure tables only)
   // Called for each patient whose simulation failed (patient index, time in days, reason).
   std::function<void(long, double, const std::string&)> on_failure;
+  // simulate_to_directory: the files to write ("timeseries", "patients", a table's
+  // name such as "intervals"); empty: all. summary.json is always written.
+  std::vector<std::string> outputs;
   // True when the options can be used; else `why` says what is wrong.
   bool is_valid(std::string* why) const;
 };
@@ -59,6 +63,7 @@ struct RunOptions {
 struct CohortSummary {
   long patients = 0, failed = 0;
   double seconds = 0;
+  std::map<std::string, long> solvers;  // patients solved by each integrator
 };
 
 struct CohortResult {
@@ -77,7 +82,8 @@ struct RunSummary {
   std::string scenario, agent;
   long patients = 0, failed = 0;
   double seconds = 0;
-  std::string statistics;  // cohort statistics (e.g. cycle-1 exposure), as printable lines
+  std::string statistics;  // cohort statistics (e.g. cycle-1 exposure) and warnings, as printable lines
+  std::vector<std::string> files;  // written into the directory
 };
 
 // Loads and validates SCENARIO with "dotted.key=value" overrides, simulates every

@@ -16,9 +16,10 @@ namespace icsim {
 // A table an observer fills for each patient; its name and columns are shared by
 // every patient of the cohort.
 struct TableSchema {
-  std::string name;                  // key in summary.json, e.g. "intervals"
+  std::string name;                  // e.g. "intervals": written to intervals.csv
   std::vector<std::string> columns;  // with units, e.g. "cmax_ug_per_mL"
-  bool single_row = false;           // one row per patient, written as an object
+  bool single_row = false;           // one row per patient: columns of patients.csv
+  std::string row_label = "row";     // the column numbering rows from 0, e.g. "interval"
 };
 
 class Table {
@@ -63,12 +64,13 @@ struct PatientRecord {
 };
 
 // Median and 5th-95th percentile over the cohort of some columns of one row of a
-// table (e.g. the first dosing interval's Cmax, Cavg and Ctrough).
+// table (e.g. the first dosing interval's Cmax, Cavg and Ctrough), or of every row.
 struct CohortStatistic {
+  static constexpr size_t kEveryRow = static_cast<size_t>(-1);
   std::string key;    // in summary.json
-  std::string title;  // on the terminal
+  std::string title;  // on the terminal; empty: not printed
   std::string table;
-  size_t row = 0;
+  size_t row = 0;     // or kEveryRow: one statistic per row index
   struct Item {
     std::string label, column, unit;
   };
@@ -85,6 +87,8 @@ struct CohortInfo {
   std::string observed_column;
   std::vector<std::shared_ptr<const TableSchema>> tables;
   std::vector<CohortStatistic> statistics;
+  long doses_planned = 0, doses_after_until = 0;  // the regimen's, for the typical patient
+  std::vector<std::string> warnings;  // what the user should know about the run
 };
 
 // Receives a cohort's records in patient order, chunk by chunk.
@@ -94,6 +98,13 @@ class ResultSink {
   virtual void begin(const CohortInfo& info) = 0;
   virtual void patient(const PatientRecord& r) = 0;
   virtual void end() = 0;
+
+  // Optional, for sinks that turn records into bytes: encode() runs in the worker
+  // threads right after each patient, in any order and concurrently, so it may only
+  // read the sink; its text reaches deliver() with the record, in patient order.
+  virtual bool encodes() const { return false; }
+  virtual void encode(const PatientRecord& /*r*/, std::vector<std::string>& /*out*/) const {}
+  virtual void deliver(const PatientRecord& r, const std::vector<std::string>& /*encoded*/) { patient(r); }
 };
 
 inline int Table::column(std::string_view name) const {

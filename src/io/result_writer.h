@@ -1,10 +1,17 @@
-// Writes a cohort's results to a directory: timeseries.csv and summary.json.
-// Files are written to a temporary sibling directory and moved into place only
-// when the whole run has succeeded, so a failed run leaves nothing half-written.
+// Writes a cohort's results to a directory:
+//   timeseries.csv  one row per patient and output time
+//   patients.csv    one row per patient: status, solver work, parameters, random
+//                   effects and every single-row table (terminal half-life)
+//   TABLE.csv       one row per patient and row of each other table (intervals.csv)
+//   summary.json    what was run, and the cohort's statistics and counts
+// Text is encoded in the worker threads (ResultSink::encode) and written in patient
+// order. Files are written to a temporary sibling directory and moved into place
+// only when the whole run has succeeded, so a failed run leaves nothing half-written.
 #pragma once
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,28 +22,46 @@ namespace icsim {
 
 class DirectoryWriter final : public ResultSink {
  public:
-  DirectoryWriter(std::string dir, const Scenario& s);
+  // `outputs` names the files to write ("timeseries", "patients", a table's name such
+  // as "intervals"); empty: all. summary.json is always written.
+  DirectoryWriter(std::string dir, const Scenario& s, std::vector<std::string> outputs = {});
   ~DirectoryWriter() override;  // removes the temporary directory unless committed
 
   void begin(const CohortInfo& info) override;
   void patient(const PatientRecord& r) override;
   void end() override;
+  bool encodes() const override { return true; }
+  void encode(const PatientRecord& r, std::vector<std::string>& out) const override;
+  void deliver(const PatientRecord& r, const std::vector<std::string>& encoded) override;
   // Moves the finished files into the output directory.
   void commit();
 
   long failed() const { return failed_; }
-  // The cohort statistics (CohortInfo::statistics, e.g. cycle-1 exposure) as
-  // printable lines: one patient's values, or "median [5th-95th percentile]".
+  // The cohort statistics (CohortInfo::statistics with a title, e.g. cycle-1
+  // exposure) and warnings as printable lines.
   std::string statistics_summary() const;
+  // The files written (or to be written), by name.
+  std::vector<std::string> files() const;
 
  private:
+  struct File {
+    std::string name;  // e.g. "intervals.csv"
+    std::FILE* f = nullptr;
+    int table = -1;  // index in CohortInfo::tables, for a table file
+  };
+  bool wanted(const std::string& what) const;
+  void tally(const PatientRecord& r);
   std::filesystem::path dir_, tmp_;
   const Scenario& scenario_;
+  std::vector<std::string> outputs_;
   CohortInfo info_;
-  std::FILE* csv_ = nullptr;
-  std::FILE* json_ = nullptr;
-  long written_ = 0, failed_ = 0;
-  std::vector<std::vector<std::vector<double>>> stats_;  // per statistic, per item: the patients' values
+  std::vector<File> files_;  // timeseries, patients, then table files (those wanted)
+  int timeseries_ = -1, patients_ = -1;
+  long written_ = 0, failed_ = 0, fallbacks_ = 0;
+  std::map<std::string, long> solvers_;
+  std::vector<long> rhs_evaluations_;
+  // Per statistic, per row, per item: the patients' values.
+  std::vector<std::vector<std::vector<std::vector<double>>>> stats_;
   bool committed_ = false;
 };
 

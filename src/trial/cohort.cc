@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -58,6 +59,14 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
   };
 
   CohortInfo info;
+  for (const DoseEvent& d : expand_regimen(s.regimen, cov, s.agent.molecular_weight)) {
+    ++info.doses_planned;
+    info.doses_after_until += d.time_day > sim.until_day + Schedule::kEps;
+  }
+  if (info.doses_after_until > 0)
+    info.warnings.push_back(fmt::format("{} of {} planned doses fall after the end of the simulation ({:g} d) and are "
+                                        "not given",
+                                        info.doses_after_until, info.doses_planned, sim.until_day));
   for (const auto& out : built.model->outputs()) info.columns.push_back(out.column);
   info.times = times;
   info.parameters = individual.names();
@@ -132,21 +141,29 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
 
   CohortSummary summary;
   std::vector<PatientRecord> chunk;
+  std::vector<std::vector<std::string>> encoded;  // per patient of the chunk, when the sink encodes
+  const bool encodes = sink.encodes();
   for (long first = 0; first < sim.patients; first += o.chunk) {
     const long count = std::min(o.chunk, sim.patients - first);
     chunk.resize(count);
+    if (encodes) encoded.resize(count);
     tbb::parallel_for(tbb::blocked_range<long>(0, count), [&](const tbb::blocked_range<long>& range) {
       Worker& w = *workers.local();
       for (long k = range.begin(); k < range.end(); ++k) {
         simulate_one(w, first + k);
-        chunk[k] = w.r;  // copy: the slot's buffers are reused, the worker keeps its own
+        if (encodes) sink.encode(w.r, encoded[k]);
+        // The worker takes the slot's buffers in exchange, so nothing is copied.
+        std::swap(chunk[k], w.r);
       }
     });
-    for (const auto& r : chunk) {
+    for (long k = 0; k < count; ++k) {
+      const PatientRecord& r = chunk[k];
       ++summary.patients;
       if (!r.ok) ++summary.failed;
+      if (r.ok) ++summary.solvers[r.solver];
       if (!r.ok && o.on_failure) o.on_failure(r.index, r.error_time_day, r.error);
-      sink.patient(r);
+      if (encodes) sink.deliver(r, encoded[k]);
+      else sink.patient(r);
     }
   }
   sink.end();

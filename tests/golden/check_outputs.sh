@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Byte-identity guard: runs every case of tests/golden/cases.txt with ICSIM and
-# compares the sha256 of timeseries.csv and summary.json with tests/golden/outputs.sha256.
+# compares the sha256 of every file it writes with tests/golden/outputs.sha256.
 # Usage: check_outputs.sh ICSIM SOURCE_DIR          (check)
 #        check_outputs.sh ICSIM SOURCE_DIR --write  (record the sums of this build)
 set -euo pipefail
@@ -14,7 +14,7 @@ while read -r name scenario rest; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   eval "extra=($rest)"
   "$icsim" simulate "$scenario" -o "$work/$name" --threads 2 "${extra[@]}" >/dev/null
-  for f in timeseries.csv summary.json; do
+  for f in $(ls "$work/$name" | LC_ALL=C sort); do
     echo "$(sha256sum <"$work/$name/$f" | cut -d' ' -f1)  $name/$f" >>"$sums"
   done
 done <tests/golden/cases.txt

@@ -37,8 +37,14 @@ class ExposureMechanism final : public Mechanism {
   std::unique_ptr<MechanismOptions> default_options() const override { return std::make_unique<NoOptions>(); }
   std::vector<std::string> required(const MechanismOptions&) const override { return {}; }
   Dependencies dependencies() const override { return {{}, {}, {names::kPlasmaTotal}}; }
-  void build(ModelBuilder& b, const BuildPlan&, const MechanismOptions&) const override {
+  void build(ModelBuilder& b, const BuildPlan& plan, const MechanismOptions&) const override {
     b.add_module(std::make_unique<ExposureIntegral>(b));
+    // Cumulative AUC from time 0, so exposure to any time can be read off the grid.
+    const int auc = b.state(kExposureState);
+    const double ug_per_mL_per_nM = plan.layout.molecular_weight * 1e-6;
+    b.add_output({"auc_cumulative_ug_day_per_mL", [auc, ug_per_mL_per_nM](const EvalContext& c) {
+                    return c.y[auc] * ug_per_mL_per_nM;
+                  }});
   }
   const char* example() const override { return ""; }
 };

@@ -2,10 +2,13 @@
 // interval starts at a stop where a dose was given and ends at the next given dose;
 // the last ends one nominal interval later, or at the end of the simulation. Cmax is
 // the largest value at stops and integrator steps; Ctrough the left limit at the end;
-// AUC the integral state, exact to the tolerance; Cavg = AUC / length.
+// AUC the integral state, exact to the tolerance; Cavg = AUC / length. An interval
+// the end of the simulation cuts short of its nominal length is marked truncated
+// and has no trough.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "trial/observers/observers.h"
 
@@ -13,7 +16,7 @@ namespace icsim {
 
 namespace {
 
-enum Column { kStart, kEnd, kDose, kCmax, kTmax, kCtrough, kAuc, kCavg, kColumns };
+enum Column { kStart, kEnd, kDose, kCmax, kTmax, kCtrough, kAuc, kCavg, kTruncated, kColumns };
 
 class Exposure final : public Observer {
  public:
@@ -22,9 +25,9 @@ class Exposure final : public Observer {
   void describe(CohortInfo& info) override {
     auto schema = std::make_shared<TableSchema>();
     schema->name = "intervals";
-    schema->columns = {"start_day",          "end_day",     "dose_mg",
-                       "cmax_ug_per_mL",     "tmax_day",    "ctrough_ug_per_mL",
-                       "auc_ug_day_per_mL",  "cavg_ug_per_mL"};
+    schema->columns = {"start_day",         "end_day",           "dose_mg",        "cmax_ug_per_mL", "tmax_day",
+                       "ctrough_ug_per_mL", "auc_ug_day_per_mL", "cavg_ug_per_mL", "truncated"};
+    schema->row_label = "interval";
     schema_ = schema;
     index_ = info.tables.size();
     info.tables.push_back(schema);
@@ -35,6 +38,16 @@ class Exposure final : public Observer {
                                {{"Cmax", "cmax_ug_per_mL", "ug/mL"},
                                 {"Cavg", "cavg_ug_per_mL", "ug/mL"},
                                 {"Ctrough", "ctrough_ug_per_mL", "ug/mL"}}});
+    // Every interval, so steady state can be read.
+    info.statistics.push_back({"intervals",
+                               "",
+                               "intervals",
+                               CohortStatistic::kEveryRow,
+                               {{"start", "start_day", "day"},
+                                {"Cmax", "cmax_ug_per_mL", "ug/mL"},
+                                {"Cavg", "cavg_ug_per_mL", "ug/mL"},
+                                {"Ctrough", "ctrough_ug_per_mL", "ug/mL"},
+                                {"AUC", "auc_ug_day_per_mL", "ug*day/mL"}}});
   }
 
   void begin(const PatientView&, PatientRecord& r) override {
@@ -47,7 +60,7 @@ class Exposure final : public Observer {
     if (!open_ || std::abs(v.time() - row_[kEnd]) > kEps) return;
     // Left limit at the end, before any dose there.
     closing_ = row_;
-    closing_[kCtrough] = v.output(analyte_);
+    closing_[kCtrough] = row_[kTruncated] > 0 ? std::numeric_limits<double>::quiet_NaN() : v.output(analyte_);
     closing_[kAuc] = (v.state()[auc_] - auc_at_start_) * scale_;
     closing_[kCavg] = closing_[kAuc] / (closing_[kEnd] - closing_[kStart]);
     pending_ = true;
@@ -59,7 +72,7 @@ class Exposure final : public Observer {
       pending_ = false;
       if (e.held) {
         // The dose that would have ended the interval was held: it runs on to the next dose given.
-        row_[kEnd] = planned_end(v, tb, row_[kStart], nominal_);
+        row_[kEnd] = planned_end(v, tb, row_[kStart], nominal_, &row_[kTruncated]);
       } else {
         table_->add_row(closing_.data());
         open_ = false;
@@ -73,7 +86,7 @@ class Exposure final : public Observer {
       nominal_ = 0.0;
       for (const DoseEvent& d : *e.given)
         if (d.interval_day > 0) nominal_ = d.interval_day;
-      row_[kEnd] = planned_end(v, tb, tb, nominal_);
+      row_[kEnd] = planned_end(v, tb, tb, nominal_, &row_[kTruncated]);
       row_[kCmax] = -1.0;
       auc_at_start_ = v.state()[auc_];
       open_ = true;
@@ -90,17 +103,23 @@ class Exposure final : public Observer {
 
   // The next planned dose if it comes before the end of the simulation; else one
   // nominal interval after the start, or the end of the simulation.
-  static double planned_end(const PatientView& v, double t, double start, double nominal) {
+  // Marks it truncated when the end of the simulation comes first.
+  static double planned_end(const PatientView& v, double t, double start, double nominal, double* truncated) {
     const double until = v.until();
     const double next = v.next_planned_dose();
+    *truncated = 0.0;
     if (next > t + kEps && next < until - kEps) return next;
     double end = until;
-    if (nominal > 0) end = std::min(until, start + nominal);
+    if (nominal > 0) {
+      end = std::min(until, start + nominal);
+      if (start + nominal > until + kEps) *truncated = 1.0;
+    }
     return end > t + kEps ? end : until;
   }
 
   void close_now(const PatientView& v) {
     row_[kEnd] = v.time();
+    row_[kTruncated] = 0.0;
     row_[kCtrough] = v.output(analyte_);
     row_[kAuc] = (v.state()[auc_] - auc_at_start_) * scale_;
     row_[kCavg] = row_[kAuc] / (row_[kEnd] - row_[kStart]);
