@@ -13,6 +13,7 @@
 
 #include "icsim/error.h"
 #include "icsim/icsim.h"
+#include "io/number_format.h"
 
 namespace icsim {
 
@@ -23,9 +24,8 @@ namespace {
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
-// Percentile by linear interpolation between order statistics (type 7).
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
+// Percentile of sorted values by linear interpolation between order statistics (type 7).
+double percentile(const std::vector<double>& v, double q) {
   const double pos = q * (v.size() - 1);
   const size_t i = static_cast<size_t>(pos);
   return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
@@ -34,17 +34,21 @@ double percentile(std::vector<double> v, double q) {
 json spread(std::vector<double> v) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
   if (v.empty()) return nullptr;
+  std::sort(v.begin(), v.end());
   return {{"median", percentile(v, 0.5)}, {"p5", percentile(v, 0.05)}, {"p95", percentile(v, 0.95)}};
 }
 
-// A number as printf's %.<precision>g writes it (std::to_chars promises the same
-// text), or the shortest text that reads back exactly when precision is 0; nothing
-// for NaN, so a missing value is an empty CSV field.
+// A number as printf's %.<precision>g writes it, or the shortest text that reads
+// back exactly when precision is 0; nothing for NaN, so a missing value is an empty
+// CSV field.
 void put(std::string& out, double v, int precision) {
   if (std::isnan(v)) return;
+  if (precision > 0) {
+    append_g(out, v, precision);
+    return;
+  }
   char buf[32];
-  const auto r = precision > 0 ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, precision)
-                               : std::to_chars(buf, buf + sizeof buf, v);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, r.ptr);
 }
 
@@ -148,6 +152,12 @@ void DirectoryWriter::begin(const CohortInfo& info) {
     open(t.name + ".csv", static_cast<int>(i), header(cols));
   }
   stats_.assign(info.statistics.size(), {});
+  times_text_.clear();
+  for (double t : info.times) {
+    std::string text;
+    put(text, t, 10);
+    times_text_.push_back(std::move(text));
+  }
 }
 
 void DirectoryWriter::encode(const PatientRecord& r, std::vector<std::string>& out) const {
@@ -158,10 +168,12 @@ void DirectoryWriter::encode(const PatientRecord& r, std::vector<std::string>& o
     const size_t cols = info_.columns.size() + (info_.observed ? 1 : 0);
     const size_t rows = cols ? r.series.size() / cols : 0;
     buf.reserve(rows * (cols + 2) * 12);
+    std::string index;
+    put(index, r.index);
+    index += ',';
     for (size_t i = 0; i < rows; ++i) {
-      put(buf, r.index);
-      buf += ',';
-      put(buf, info_.times[i], 10);
+      buf += index;
+      buf += times_text_[i];  // the same for every patient: formatted once
       for (size_t k = 0; k < cols; ++k) {
         buf += ',';
         put(buf, r.series[i * cols + k], 8);

@@ -55,6 +55,7 @@ class DirectoryWriter final : public ResultSink {
   const Scenario& scenario_;
   std::vector<std::string> outputs_;
   CohortInfo info_;
+  std::vector<std::string> times_text_;  // the output times as written
   std::vector<File> files_;  // timeseries, patients, then table files (those wanted)
   int timeseries_ = -1, patients_ = -1;
   long written_ = 0, failed_ = 0, fallbacks_ = 0;
