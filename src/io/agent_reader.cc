@@ -62,9 +62,15 @@ YAML::Node value_node(const YamlDoc& doc, bool library, const YAML::Node& v, con
 }
 
 
+// What is being read: a library or agent file (every value names its source), an
+// agent written inline in a scenario (plain values), or a scenario's overrides of an
+// agent (plain values; lists may add to the agent's or replace them).
+enum class Reading { kFile, kInline, kOverride };
+
 class AgentReader {
  public:
-  AgentReader(AgentSpec& a, const YamlDoc& doc, bool library) : a_(a), doc_(doc), library_(library) {}
+  AgentReader(AgentSpec& a, const YamlDoc& doc, Reading mode)
+      : a_(a), doc_(doc), library_(mode == Reading::kFile), override_(mode == Reading::kOverride) {}
 
   void read(const YAML::Node& root, const std::string& path, const std::vector<std::string>& extra_keys = {}) {
     std::vector<std::string> allowed = top_keys();
@@ -175,9 +181,49 @@ class AgentReader {
     return v;
   }
 
-  void effects(const YAML::Node& list, const std::string& key) {
-    if (!list.IsSequence()) doc_.fail(list, key, "expected a list of effects");
-    if (!library_) a_.effects.clear();  // an override's list replaces the library's
+  // The list under `key` (covariate_effects, variability, covariance). In a file it
+  // is written plainly. In an override it is {add: [...]} (appended to the agent's),
+  // {replace: [...]}, or a bare list, which replaces too but warns: one added effect
+  // silently dropping the library's sixteen was a trap. Clears `existing` when the
+  // list replaces it; returns the list and sets `list_key` to its dotted key.
+  template <class T>
+  YAML::Node list_form(const YAML::Node& v, const std::string& key, std::vector<T>& existing, const char* what,
+                       const char* what_one, std::string* list_key) {
+    *list_key = key;
+    if (!override_) {
+      if (v.IsMap())
+        doc_.fail(v, key,
+                  "{add: [...]} and {replace: [...]} are for overrides of an agent (agent: {base: ...} or "
+                  "{file: ...}); here write the list itself");
+      if (!v.IsSequence()) doc_.fail(v, key, fmt::format("expected a list of {}", what));
+      return v;
+    }
+    if (v.IsSequence()) {
+      if (!existing.empty())
+        doc_.warn(v, key,
+                  fmt::format("this list replaces the {} {} of agent '{}' (a list in an override replaces); write "
+                              "'{{add: [...]}}' to append to them, or '{{replace: [...]}}' to replace them without "
+                              "this warning",
+                              existing.size(), existing.size() == 1 ? what_one : what, a_.id));
+      existing.clear();
+      return v;
+    }
+    if (!v.IsMap()) doc_.fail(v, key, "expected {add: [...]}, {replace: [...]} or a list");
+    doc_.check_keys(v, key, {"add", "replace"});
+    if (v["add"] && v["replace"]) doc_.fail(v, key, "give either 'add' or 'replace', not both");
+    if (!v["add"] && !v["replace"]) doc_.fail(v, key, "expected {add: [...]} or {replace: [...]}");
+    const char* form = v["add"] ? "add" : "replace";
+    *list_key = key + "." + form;
+    const YAML::Node list = v[form];
+    if (!list.IsSequence()) doc_.fail(list, *list_key, fmt::format("expected a list of {}", what));
+    if (v["replace"]) existing.clear();
+    return list;
+  }
+
+  void effects(const YAML::Node& v, const std::string& key_in) {
+    std::string key;
+    const YAML::Node list = list_form(v, key_in, a_.effects, "covariate effects", "covariate effect", &key);
+    const size_t before = a_.effects.size();  // entries from the agent being overridden
     for (size_t i = 0; i < list.size(); ++i) {
       const YAML::Node e = list[i];
       const std::string ek = fmt::format("{}[{}]", key, i);
@@ -209,6 +255,16 @@ class AgentReader {
       }
       if (e["source"]) c.source = doc_.text(e["source"], ek + ".source");
       else if (library_) doc_.fail(e, ek, "library values must name their 'source'");
+      // Effects on one parameter multiply, so adding one the agent has applies the
+      // covariate twice: more likely meant as a change.
+      for (size_t j = 0; j < before; ++j) {
+        const CovariateEffectSpec& o = a_.effects[j];
+        if (o.parameter == c.parameter && o.covariate == c.covariate && o.level == c.level)
+          doc_.warn(e, ek,
+                    fmt::format("agent '{}' already has an effect of {} on {} ({}:{}); both apply, multiplied. To "
+                                "change it, write the whole list as {{replace: [...]}}",
+                                a_.id, c.covariate, c.parameter, o.origin.file, o.origin.line));
+      }
       a_.effects.push_back(c);
     }
   }
@@ -224,9 +280,9 @@ class AgentReader {
     return p;
   }
 
-  void variability(const YAML::Node& list, const std::string& key) {
-    if (!list.IsSequence()) doc_.fail(list, key, "expected a list of random effects");
-    if (!library_) a_.random_effects.clear();
+  void variability(const YAML::Node& v, const std::string& key_in) {
+    std::string key;
+    const YAML::Node list = list_form(v, key_in, a_.random_effects, "random effects", "random effect", &key);
     for (size_t i = 0; i < list.size(); ++i) {
       const YAML::Node e = list[i];
       const std::string ek = fmt::format("{}[{}]", key, i);
@@ -254,9 +310,9 @@ class AgentReader {
     }
   }
 
-  void covariance(const YAML::Node& list, const std::string& key) {
-    if (!list.IsSequence()) doc_.fail(list, key, "expected a list of covariances");
-    if (!library_) a_.covariances.clear();
+  void covariance(const YAML::Node& v, const std::string& key_in) {
+    std::string key;
+    const YAML::Node list = list_form(v, key_in, a_.covariances, "covariances", "covariance", &key);
     for (size_t i = 0; i < list.size(); ++i) {
       const YAML::Node e = list[i];
       const std::string ek = fmt::format("{}[{}]", key, i);
@@ -270,6 +326,13 @@ class AgentReader {
       c.second = known_parameter(e["between"][1], ek + ".between");
       c.covariance = doc_.number(e["covariance"], ek + ".covariance");
       if (library_ && !e["source"]) doc_.fail(e, ek, "library values must name their 'source'");
+      // A pair given twice would keep the last value silently.
+      for (const CovarianceSpec& o : a_.covariances)
+        if ((o.first == c.first && o.second == c.second) || (o.first == c.second && o.second == c.first))
+          doc_.fail(e, ek,
+                    fmt::format("the covariance of {} and {} is already given ({}:{}){}", c.first, c.second,
+                                o.origin.file, o.origin.line,
+                                override_ ? "; to change it, write the whole list as {replace: [...]}" : ""));
       a_.covariances.push_back(c);
     }
   }
@@ -294,7 +357,8 @@ class AgentReader {
  private:
   AgentSpec& a_;
   const YamlDoc& doc_;
-  bool library_;
+  bool library_;   // every value must name its source
+  bool override_;  // changes an agent already read
 };
 
 }  // namespace
@@ -304,7 +368,7 @@ AgentSpec read_agent_file(const std::string& path) {
   YamlDoc doc(path);
   AgentSpec a;
   a.file = path;
-  AgentReader r(a, doc, true);
+  AgentReader r(a, doc, Reading::kFile);
   r.read(root, "");
   a.feature_origin["file"] = Origin{path, 1, ""};
   if (a.id.empty()) doc.fail(root, "id", "missing 'id'");
@@ -337,7 +401,7 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
     a = read_agent_file((fs::path(data_directory()) / "agents" / (id + ".yaml")).string());
   }
   if (node.IsMap()) {
-    AgentReader r(a, scenario, false);
+    AgentReader r(a, scenario, Reading::kOverride);
     r.read(node, "agent", {"base", "file"});
   }
   return a;
@@ -430,6 +494,17 @@ void finalise_agent(AgentSpec& a) {
     if (!a.has(r.parameter))
       throw InputError(r.origin.file, r.origin.line, r.origin.key,
                        fmt::format("'{}' is not a parameter of this model", r.parameter));
+  // Replacing `variability` leaves the agent's covariances naming effects that are
+  // gone: say how to fix it.
+  for (const auto& c : a.covariances)
+    for (const std::string* p : {&c.first, &c.second})
+      if (std::none_of(a.random_effects.begin(), a.random_effects.end(),
+                       [&](const RandomEffectSpec& r) { return r.parameter == *p; }))
+        throw InputError(c.origin.file, c.origin.line, c.origin.key,
+                         fmt::format("a covariance names {}, which has no random effect (after replacing "
+                                     "'variability' in an override, replace 'covariance' too: "
+                                     "covariance: {{replace: [...]}}, or {{replace: []}} for none)",
+                                     *p));
 }
 
 }  // namespace icsim

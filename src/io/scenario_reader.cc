@@ -237,16 +237,20 @@ class ScenarioReader {
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
-  return load_scenario_node(load_yaml_file(path), path, sets);
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets,
+                       std::vector<std::string>* warnings) {
+  return load_scenario_node(load_yaml_file(path), path, sets, warnings);
 }
 
-Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& sets) {
-  return load_scenario_node(load_yaml_text(text, path), path, sets);
+Scenario load_scenario_text(const std::string& text, const std::string& path, const std::vector<std::string>& sets,
+                            std::vector<std::string>* warnings) {
+  return load_scenario_node(load_yaml_text(text, path), path, sets, warnings);
 }
 
-Scenario load_scenario_node(YAML::Node root, const std::string& path, const std::vector<std::string>& sets) {
+Scenario load_scenario_node(YAML::Node root, const std::string& path, const std::vector<std::string>& sets,
+                            std::vector<std::string>* warnings) {
   YamlDoc doc(path);
+  doc.collect_warnings(warnings);
   for (const auto& a : sets) doc.add_override(apply_set(root, a));
   Scenario s = ScenarioReader(doc).read(root);
   // Everything a patient needs is checked now, before any output is written.

@@ -93,6 +93,14 @@ void YamlDoc::fail(const YAML::Node& n, const std::string& key, const std::strin
   throw InputError(o.file, o.line, o.key, reason);
 }
 
+void YamlDoc::warn(const YAML::Node& n, const std::string& key, const std::string& message) const {
+  const Origin o = origin(n, key);
+  // The same "FILE:LINE: KEY: reason" form as an InputError.
+  const std::string text = InputError(o.file, o.line, o.key, message).what();
+  if (warnings_) warnings_->push_back(text);
+  else fmt::print(stderr, "icsim: warning: {}\n", text);
+}
+
 void YamlDoc::require_map(const YAML::Node& n, const std::string& key) const {
   if (!n.IsMap()) fail(n, key, "expected a mapping of keys to values");
 }

@@ -29,6 +29,12 @@ class YamlDoc {
 
   Origin origin(const YAML::Node& n, const std::string& key) const;
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const;
+  // Something accepted but probably not meant (a list override that replaces the
+  // library's list). Written "FILE:LINE: KEY: message" into the sink given to
+  // collect_warnings, else to stderr after "icsim: warning: ". Input is read on one
+  // thread; the sink belongs to the caller.
+  void warn(const YAML::Node& n, const std::string& key, const std::string& message) const;
+  void collect_warnings(std::vector<std::string>* sink) { warnings_ = sink; }
 
   void require_map(const YAML::Node& n, const std::string& key) const;
   // Rejects keys not in `allowed`, suggesting the closest allowed key.
@@ -45,6 +51,7 @@ class YamlDoc {
  private:
   std::string file_;
   std::vector<YAML::Node> overrides_;
+  std::vector<std::string>* warnings_ = nullptr;
 };
 
 inline std::string join_key(const std::string& path, const std::string& key) {
