@@ -377,6 +377,22 @@ AgentSpec read_agent_file(const std::string& path) {
 
 AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
   AgentSpec a;
+  if (node.IsMap() && node["inline"]) {
+    // A complete agent written in the scenario: plain values, no sources needed.
+    if (node["base"] || node["file"])
+      scenario.fail(node, "agent", "'inline' is a complete agent: give it without 'base' or 'file'");
+    for (const auto& kv : node)
+      if (kv.first.as<std::string>() != "inline")
+        scenario.fail(kv.first, "agent." + kv.first.as<std::string>(),
+                      "with 'inline', write every key of the agent inside 'inline'");
+    const YAML::Node body = node["inline"];
+    scenario.require_map(body, "agent.inline");
+    a.file = scenario.file();
+    a.feature_origin["file"] = scenario.origin(body, "agent.inline");
+    AgentReader(a, scenario, Reading::kInline).read(body, "agent.inline");
+    if (a.id.empty()) scenario.fail(body, "agent.inline.id", "missing 'id'");
+    return a;
+  }
   if (node.IsMap() && node["file"]) {
     // An agent of the user's own, in a file beside the scenario.
     if (node["base"]) scenario.fail(node, "agent", "give either 'base' (a library id) or 'file', not both");
@@ -386,7 +402,8 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
     a = read_agent_file(path.string());
   } else {
     if (node.IsMap() && !node["base"])
-      scenario.fail(node, "agent", "an agent mapping needs 'base: ID' (a library agent) or 'file: PATH'");
+      scenario.fail(node, "agent",
+                    "an agent mapping needs 'base: ID' (a library agent), 'file: PATH' or 'inline: {id: ..., ...}'");
     // (yaml-cpp assignment would overwrite the node itself, so pick the node at construction.)
     const YAML::Node id_node = node.IsMap() ? node["base"] : node;
     const std::string key = node.IsMap() ? "agent.base" : "agent";

@@ -43,6 +43,19 @@ YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
       if (last) node[idx] = value;
       else node.reset(node[idx]);
     } else {
+      if (i == 1 && parts[0] == "agent" && node.IsScalar()) {
+        // `agent: ID` names a library agent; the forms that name one anew may
+        // replace it with a mapping, keys of the agent need {base: ID} first.
+        const std::string id = node.Scalar();
+        if (part != "base" && part != "file" && part != "inline")
+          throw InputError("--set", 0, key,
+                           fmt::format("the scenario's agent is the library id '{}', which takes no keys: write "
+                                       "'agent: {{base: {}}}' in the scenario, or pass --set agent.base={} before "
+                                       "this --set",
+                                       id, id, id));
+        root["agent"] = YAML::Node(YAML::NodeType::Map);
+        node.reset(root["agent"]);
+      }
       if (node.IsDefined() && !node.IsNull() && !node.IsMap())
         throw InputError("--set", 0, key, fmt::format("'{}' holds a single value, not keys", parts[i - 1]));
       if (last) node[part] = value;
