@@ -21,10 +21,17 @@ namespace icsim {
 
 namespace {
 
+// The regular grid (unless switched off) and the times asked for, sorted, each once.
 std::vector<double> output_grid(const SimulationSettings& s) {
   std::vector<double> t;
-  const long n = static_cast<long>(std::floor(s.until_day / s.output_every_day + 1e-9));
-  for (long k = 0; k <= n; ++k) t.push_back(k * s.output_every_day);
+  if (s.grid) {
+    const long n = static_cast<long>(std::floor(s.until_day / s.output_every_day + 1e-9));
+    for (long k = 0; k <= n; ++k) t.push_back(k * s.output_every_day);
+  }
+  if (s.times_day.empty()) return t;
+  t.insert(t.end(), s.times_day.begin(), s.times_day.end());
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end(), [](double a, double b) { return b - a <= Schedule::kEps; }), t.end());
   return t;
 }
 
@@ -55,7 +62,11 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
   const std::vector<double> no_times;
   const bool observed = sim.residual_error && s.agent.residual.form != ResidualForm::kNone;
   auto observers = [&] {
-    return standard_observers(*built.model, s.agent.molecular_weight, o.keep_series ? times : no_times);
+    auto list = standard_observers(*built.model, s.agent.molecular_weight, o.keep_series ? times : no_times);
+    if (!sim.dose_samples.empty()) list.push_back(make_dose_samples(*built.model, sim.dose_samples));
+    if (!sim.windows.empty())
+      list.push_back(make_windows(*built.model, sim.windows, s.agent.molecular_weight));
+    return list;
   };
 
   CohortInfo info;

@@ -12,9 +12,27 @@
 
 namespace icsim {
 
+// A sample taken relative to each dose given: just before it, at the end of its
+// infusion, or a time after its start.
+struct DoseSample {
+  enum class Kind { kPredose, kEndOfInfusion, kAfter };
+  Kind kind = Kind::kAfter;
+  double after_day = 0;  // for kAfter, > 0
+  std::string text;      // as written
+};
+
+// An exposure window [from, to] (day).
+struct ExposureWindow {
+  double from_day = 0, to_day = 0;
+};
+
 struct SimulationSettings {
   double until_day = 0;
   double output_every_day = 1;
+  bool grid = true;                      // the regular grid 0, output_every, ... until
+  std::vector<double> times_day;         // further output times (sorted, within [0, until])
+  std::vector<DoseSample> dose_samples;  // samples relative to each dose given
+  std::vector<ExposureWindow> windows;   // exposure over chosen windows
   long patients = 1;
   bool variability = false;   // draw between-patient random effects
   bool residual_error = false;  // add an observed column with the model's residual error

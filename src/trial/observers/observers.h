@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "trial/scenario.h"
 #include "trial/observer.h"
 
 namespace icsim {
@@ -14,5 +15,11 @@ std::unique_ptr<Observer> make_output_grid(const Model& m, const std::vector<dou
 // that column in nM (converted with the molecular weight to ug*day/mL).
 std::unique_ptr<Observer> make_exposure(const Model& m, int analyte_column, int auc_state, double molecular_weight);
 std::unique_ptr<Observer> make_half_life(const Model& m);
+// Every output column just before each dose given, at the end of its infusion, or a
+// time after it (table "samples").
+std::unique_ptr<Observer> make_dose_samples(const Model& m, const std::vector<DoseSample>& samples);
+// Exposure of the analyte over chosen windows (table "windows").
+std::unique_ptr<Observer> make_windows(const Model& m, const std::vector<ExposureWindow>& windows,
+                                       double molecular_weight);
 
 }  // namespace icsim
