@@ -497,6 +497,23 @@ void finalise_agent(AgentSpec& a) {
     try {
       p.value = convert(p.written, unit, mw);
     } catch (const std::invalid_argument& e) {
+      const std::string sec = def->mechanism->section();
+      // Mass in place of amount, in a section with no molecular weight: say which one.
+      auto converts_with_a_weight = [&] {
+        try {
+          convert(p.written, unit, 1.0);
+          return true;
+        } catch (const std::invalid_argument&) {
+          return false;
+        }
+      };
+      if (!(mw > 0) && converts_with_a_weight())
+        throw InputError(p.origin.file, p.origin.line, p.origin.key,
+                         fmt::format("written in mass units ('{}'); converting it to {} needs the molecular weight of what "
+                                     "it counts: give '{}.molecular_weight' (the {}'s own, or the conjugate's {:g} kDa "
+                                     "when the source gives the value in drug equivalents), or write the value in "
+                                     "molar units",
+                                     p.written.unit_text, def->engine_unit, sec, sec, a.molecular_weight / 1000.0));
       throw InputError(p.origin.file, p.origin.line, p.origin.key,
                        fmt::format("{} (expected e.g. '{}')", e.what(), def->engine_unit));
     }

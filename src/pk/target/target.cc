@@ -233,9 +233,11 @@ class TargetMechanism final : public Mechanism {
     if (!a.has("target.baseline") && !a.has("target.synthesis")) return "the target needs 'baseline' or 'synthesis'";
     return "";
   }
-  double molecular_weight(const AgentSpec& a, const MechanismOptions& mo) const override {
-    const auto& o = static_cast<const TargetOptions&>(mo);
-    return o.molecular_weight > 0.0 ? o.molecular_weight : a.molecular_weight;
+  // Only the target's own: a target value in mg/L read silently with the
+  // conjugate's weight was a trap, so mass units need target.molecular_weight (0:
+  // none, and finalise_agent names the parameter that needs it).
+  double molecular_weight(const AgentSpec&, const MechanismOptions& mo) const override {
+    return static_cast<const TargetOptions&>(mo).molecular_weight;
   }
   Dependencies dependencies() const override {
     return {{}, {names::kPlasmaTotal, names::kPools, names::kFreeFraction}, {names::kCentral}};
