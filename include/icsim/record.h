@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace icsim {
@@ -57,7 +58,8 @@ struct PatientRecord {
   // The automatic choice started with the explicit method, which found the problem
   // stiff (or ran over its step budget), and BDF solved the patient.
   bool solver_fallback = false;
-  long rhs_evaluations = 0;  // all the integrators' right-hand-side evaluations
+  // The integrators' work on this patient (including an explicit attempt handed to BDF).
+  long rhs_evaluations = 0, steps = 0, rejected_steps = 0, jacobian_evaluations = 0;
 
   // The table named `name`; throws std::out_of_range when there is none.
   const Table& table(std::string_view name) const;
@@ -88,6 +90,8 @@ struct CohortInfo {
   std::vector<std::shared_ptr<const TableSchema>> tables;
   std::vector<CohortStatistic> statistics;
   long doses_planned = 0, doses_after_until = 0;  // the regimen's, for the typical patient
+  // The patients' covariates (given, derived, then the agent's references), as text.
+  std::vector<std::pair<std::string, std::string>> covariates;
   std::vector<std::string> warnings;  // what the user should know about the run
 };
 

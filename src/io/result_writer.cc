@@ -1,6 +1,7 @@
 #include "io/result_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <numeric>
@@ -135,8 +136,11 @@ void DirectoryWriter::begin(const CohortInfo& info) {
     timeseries_ = open("timeseries.csv", -1, header(cols));
   }
   if (wanted("patients")) {
-    std::vector<std::string> cols = {"patient", "status", "solver", "solver_fallback", "rhs_evaluations",
-                                     "error_time_day", "error"};
+    std::vector<std::string> cols = {"patient",       "status",          "solver",
+                                     "solver_fallback", "steps",         "rejected_steps",
+                                     "rhs_evaluations", "jacobian_evaluations", "error_time_day",
+                                     "error"};
+    for (const auto& [name, value] : info.covariates) cols.push_back("covariate." + name);
     cols.insert(cols.end(), info.parameters.begin(), info.parameters.end());
     for (const auto& r : info.random_effects) cols.push_back("eta." + r);
     for (const auto& t : info.tables)
@@ -152,6 +156,11 @@ void DirectoryWriter::begin(const CohortInfo& info) {
     open(t.name + ".csv", static_cast<int>(i), header(cols));
   }
   stats_.assign(info.statistics.size(), {});
+  covariates_text_.clear();
+  for (const auto& [name, value] : info.covariates) {
+    covariates_text_ += ',';
+    put_text(covariates_text_, value);
+  }
   times_text_.clear();
   for (double t : info.times) {
     std::string text;
@@ -187,11 +196,14 @@ void DirectoryWriter::encode(const PatientRecord& r, std::vector<std::string>& o
     buf += r.ok ? ",ok," : ",failed,";
     buf += r.solver;
     buf += r.solver_fallback ? ",1," : ",0,";
-    put(buf, r.rhs_evaluations);
-    buf += ',';
+    for (long w : {r.steps, r.rejected_steps, r.rhs_evaluations, r.jacobian_evaluations}) {
+      put(buf, w);
+      buf += ',';
+    }
     if (!r.ok) put(buf, r.error_time_day, 0);
     buf += ',';
     put_text(buf, r.error);
+    buf += covariates_text_;
     for (size_t i = 0; i < info_.parameters.size(); ++i) {
       buf += ',';
       if (i < r.params.size()) put(buf, r.params[i], 0);
@@ -249,7 +261,8 @@ void DirectoryWriter::tally(const PatientRecord& r) {
   }
   ++solvers_[r.solver];
   fallbacks_ += r.solver_fallback;
-  rhs_evaluations_.push_back(r.rhs_evaluations);
+  const long work[4] = {r.steps, r.rejected_steps, r.rhs_evaluations, r.jacobian_evaluations};
+  for (int k = 0; k < 4; ++k) work_[k].push_back(static_cast<double>(work[k]));
   for (size_t s = 0; s < info_.statistics.size(); ++s) {
     const CohortStatistic& st = info_.statistics[s];
     const Table& t = r.table(st.table);
@@ -289,12 +302,13 @@ void DirectoryWriter::end() {
             {"warnings", info_.warnings}};
   json solvers = json::object();
   for (const auto& [name, n] : solvers_) solvers[name] = n;
-  const double total = std::accumulate(rhs_evaluations_.begin(), rhs_evaluations_.end(), 0.0);
-  s["solver_work"] = {{"patients_by_solver", solvers},
-                      {"explicit_gave_up", fallbacks_},
-                      {"rhs_evaluations_per_patient",
-                       spread(std::vector<double>(rhs_evaluations_.begin(), rhs_evaluations_.end()))},
-                      {"rhs_evaluations_total", total}};
+  json work = {{"patients_by_solver", solvers}, {"explicit_gave_up", fallbacks_}};
+  const char* kinds[4] = {"steps", "rejected_steps", "rhs_evaluations", "jacobian_evaluations"};
+  for (int k = 0; k < 4; ++k) {
+    work[std::string(kinds[k]) + "_per_patient"] = spread(work_[k]);
+    work[std::string(kinds[k]) + "_total"] = std::accumulate(work_[k].begin(), work_[k].end(), 0.0);
+  }
+  s["solver_work"] = work;
   for (size_t i = 0; i < info_.statistics.size(); ++i) {
     const CohortStatistic& st = info_.statistics[i];
     std::string label = "row";

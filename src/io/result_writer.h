@@ -60,7 +60,8 @@ class DirectoryWriter final : public ResultSink {
   int timeseries_ = -1, patients_ = -1;
   long written_ = 0, failed_ = 0, fallbacks_ = 0;
   std::map<std::string, long> solvers_;
-  std::vector<long> rhs_evaluations_;
+  std::vector<double> work_[4];  // steps, rejected steps, RHS and Jacobian evaluations per patient
+  std::string covariates_text_;  // the same for every patient of a cohort
   // Per statistic, per row, per item: the patients' values.
   std::vector<std::vector<std::vector<std::vector<double>>>> stats_;
   bool committed_ = false;

@@ -100,6 +100,7 @@ class Cvode final : public Stepper {
     std::copy(y, y + n_, N_VGetArrayPointer(y_.get()));
     t_ = t;
     steps_ = 0;
+    done_ = work();  // CVodeReInit resets CVODE's counters
     check_flag(CVodeReInit(mem_.get(), t, y_.get()), "CVodeReInit", t);
   }
 
@@ -134,6 +135,17 @@ class Cvode final : public Stepper {
 
   // Counted here: CVodeReInit resets CVODE's own counters.
   long rhs_evaluations() const override { return evals_; }
+  // Segments finished (done_) plus CVODE's counters for the current one.
+  SolverWork work() const override {
+    long steps = 0, test_fails = 0, conv_fails = 0, jacobians = 0;
+    void* mem = mem_.get();
+    if (CVodeGetNumSteps(mem, &steps) != CV_SUCCESS || CVodeGetNumErrTestFails(mem, &test_fails) != CV_SUCCESS ||
+        CVodeGetNumNonlinSolvConvFails(mem, &conv_fails) != CV_SUCCESS ||
+        CVodeGetNumJacEvals(mem, &jacobians) != CVLS_SUCCESS)
+      return {done_.steps, done_.rejected_steps, evals_, done_.jacobian_evaluations};
+    return {done_.steps + steps, done_.rejected_steps + test_fails + conv_fails, evals_,
+            done_.jacobian_evaluations + jacobians};
+  }
   const char* name() const override { return "cvode-bdf"; }
 
  private:
@@ -174,6 +186,7 @@ class Cvode final : public Stepper {
   Owned<void*, FreeCvode> mem_;
   double t_ = 0.0;
   long steps_ = 0, evals_ = 0;
+  SolverWork done_;
   std::string last_error_;
   std::exception_ptr rhs_error_;
 };

@@ -66,10 +66,12 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
         throw SolverError(t_, "the state became non-finite (NaN or infinity)");
       double fac = err == 0.0 ? 10.0 : std::clamp(0.9 * std::pow(err, -0.2), 0.2, 10.0);
       if (err <= 1.0) {
+        ++accepted_;
         accept(h, last ? t_stop : t_ + h);
         h_ = last ? std::max(h_, h * fac) : h * fac;
         return t_;
       }
+      ++rejected_;
       h_ = h * std::max(fac, 0.1);
       if (h_ < 1e-14 * std::max(1.0, std::abs(t_)))
         throw SolverError(t_, "step size fell below the round-off limit");
@@ -85,6 +87,7 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
   }
 
   long rhs_evaluations() const override { return evals_; }
+  SolverWork work() const override { return {accepted_, rejected_, evals_, 0}; }
   const char* name() const override { return "dopri5"; }
 
  private:
@@ -195,7 +198,7 @@ class alignas(kCacheLine) Dopri5 final : public Stepper {
   SolverOptions o_;
   AlignedVector y_, y1_, k1_, k2_, k3_, k4_, k5_, k6_, k7_, tmp_, r1_, r2_, r3_, r4_, r5_;
   double t_ = 0, h_ = 0, t_old_ = 0, h_old_ = 1;
-  long steps_ = 0, evals_ = 0;
+  long steps_ = 0, evals_ = 0, accepted_ = 0, rejected_ = 0;
   int stiff_ = 0, non_stiff_ = 0;  // stiffness test counts
 };
 

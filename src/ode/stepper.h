@@ -41,6 +41,16 @@ struct SolverOptions {
   bool is_valid(std::string* why) const;
 };
 
+// What an integrator did, summed over every segment since it was made (SUNDIALS
+// answer files record the same): a deterministic measure of work for tests.
+struct SolverWork {
+  long steps = 0, rejected_steps = 0, rhs_evaluations = 0, jacobian_evaluations = 0;
+  SolverWork operator-(const SolverWork& o) const {
+    return {steps - o.steps, rejected_steps - o.rejected_steps, rhs_evaluations - o.rhs_evaluations,
+            jacobian_evaluations - o.jacobian_evaluations};
+  }
+};
+
 class Stepper {
  public:
   virtual ~Stepper() = default;
@@ -57,6 +67,7 @@ class Stepper {
   // State at a time within the last step (dense output).
   virtual void interpolate(double t, double* out) = 0;
   virtual long rhs_evaluations() const = 0;
+  virtual SolverWork work() const = 0;
   virtual const char* name() const = 0;
 };
 

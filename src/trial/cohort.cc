@@ -78,6 +78,8 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     info.warnings.push_back(fmt::format("{} of {} planned doses fall after the end of the simulation ({:g} d) and are "
                                         "not given",
                                         info.doses_after_until, info.doses_planned, sim.until_day));
+  for (const auto& [name, v] : cov.values) info.covariates.emplace_back(name, fmt::format("{}", v));
+  for (const auto& [name, level] : cov.levels) info.covariates.emplace_back(name, level);
   for (const auto& out : built.model->outputs()) info.columns.push_back(out.column);
   info.times = times;
   info.parameters = individual.names();

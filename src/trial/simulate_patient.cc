@@ -92,10 +92,12 @@ void PatientSimulator::run(const double* p, Schedule& schedule, const Protocol& 
   } catch (const SolverError&) {
     if (!automatic || kind == SolverKind::kCvode) throw;
     // Stiffer than it looked: found stiff during the integration, or over budget.
-    const long wasted = explicit_->rhs_evaluations() - evals_at_start_;
+    const SolverWork wasted = explicit_->work() - work_at_start_;
     rng = rng_at_start;
     solve(stepper(SolverKind::kCvode), schedule, protocol, until, rng, r);
-    r.rhs_evaluations += wasted;
+    r.rhs_evaluations += wasted.rhs_evaluations;
+    r.steps += wasted.steps;
+    r.rejected_steps += wasted.rejected_steps;
     r.solver_fallback = true;
   }
 }
@@ -105,8 +107,8 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
   constexpr double eps = Schedule::kEps;
   const Model& model = *m_.model;
   const int n = model.size();
-  const long evals_before = stepper.rhs_evaluations();
-  evals_at_start_ = evals_before;
+  const SolverWork before = stepper.work();
+  work_at_start_ = before;
   stepper.forget();
   model.initialise(p_.data(), y_.data());
   std::fill(in_.begin(), in_.end(), 0.0);
@@ -185,7 +187,11 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
     tb = t_end;
   }
   for (auto& o : observers_) o->end(view, r);
-  r.rhs_evaluations = stepper.rhs_evaluations() - evals_before;
+  const SolverWork done = stepper.work() - before;
+  r.rhs_evaluations = done.rhs_evaluations;
+  r.steps = done.steps;
+  r.rejected_steps = done.rejected_steps;
+  r.jacobian_evaluations = done.jacobian_evaluations;
   r.solver = stepper.name();
 }
 

@@ -57,7 +57,7 @@ class alignas(kCacheLine) PatientSimulator {
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<DoseEvent> given_;
   size_t tables_ = 0;  // tables the observers fill
-  long evals_at_start_ = 0;
+  SolverWork work_at_start_;
   AlignedVector y_, q_, in_, p_;
 };
 

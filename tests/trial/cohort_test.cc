@@ -110,5 +110,29 @@ TEST(Cohort, AutomaticChoiceFindsABindingModelStiffOnceDrugIsOnBoard) {
   EXPECT_LT(evals_auto, 1.5 * evals_bdf);
 }
 
+TEST(SolverWork, PinnedForTheShippedScenarios) {
+  // As SUNDIALS' answer files do: the integrators' work on fixed problems is
+  // deterministic, so a change that makes them work harder shows here, where timings
+  // on a shared machine cannot. Recorded on this project's machine (g++ 12, -O3);
+  // 2 % slack for another libm.
+  struct Case {
+    const char* scenario;
+    const char* solver;
+    long steps, rejected, rhs, jacobians;
+  };
+  for (const Case c : {Case{"belantamab-typical.yaml", "explicit", 198, 7, 1247, 0},
+                       Case{"belantamab-typical.yaml", "cvode", 762, 35, 1091, 24}}) {
+    const auto sink = test::run(load_scenario(std::string(ICSIM_TEST_DATA_DIR) + "/../../scenarios/" + c.scenario,
+                                              {std::string("simulation.solver=") + c.solver}));
+    const auto& p = sink.patients.at(0);
+    std::printf("[measured] %s, %s: %ld steps, %ld rejected, %ld RHS, %ld Jacobian evaluations\n", c.scenario,
+                c.solver, p.steps, p.rejected_steps, p.rhs_evaluations, p.jacobian_evaluations);
+    EXPECT_NEAR(p.steps, c.steps, 0.02 * c.steps);
+    EXPECT_NEAR(p.rejected_steps, c.rejected, 0.02 * c.rejected + 1);
+    EXPECT_NEAR(p.rhs_evaluations, c.rhs, 0.02 * c.rhs);
+    EXPECT_NEAR(p.jacobian_evaluations, c.jacobians, 0.02 * c.jacobians + 1);
+  }
+}
+
 }  // namespace
 }  // namespace icsim
