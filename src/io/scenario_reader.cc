@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "icsim/error.h"
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
+#include "model/parameter_defs.h"
+#include "pk/soluble_antigen/soluble_antigen.h"
 #include "population/individual.h"
 
 namespace icsim {
@@ -79,6 +82,7 @@ class ScenarioReader {
     s.agent = read_scenario_agent(root["agent"], doc_);
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);
+    soluble_antigen_from_sbcma(s);
     regimen(root["regimen"], s);
     if (root["protocol"]) s.protocol = read_protocol(root["protocol"], "protocol", doc_);
     simulation(root["simulation"], s.simulation);
@@ -101,6 +105,7 @@ class ScenarioReader {
         continue;
       }
       const CovariateDef* def = find_covariate(name);
+      patient_nodes_[name] = kv.second;
       if (def->levels.empty()) {
         const double v = doc_.in_unit(kv.second, key, def->unit);
         if (!(v > def->min && v <= def->max))
@@ -115,6 +120,25 @@ class ScenarioReader {
         s.patient.levels[name] = v;
       }
     }
+  }
+
+  // The patient's serum sBCMA is the measured baseline of the shed-antigen sink: it
+  // wins over the agent's soluble_antigen.baseline, which is a population value,
+  // unless the agent says baseline_from_covariate: false.
+  void soluble_antigen_from_sbcma(Scenario& s) {
+    const auto* o = s.agent.options<SolubleAntigenOptions>("soluble_antigen");
+    if (!o || !o->baseline_from_covariate || !s.patient.values.count("sbcma")) return;
+    const YAML::Node n = patient_nodes_.at("sbcma");
+    ParamSpec& p = s.agent.params.at("soluble_antigen.baseline");
+    const ParamDef* def = find_param_def(p.name);
+    p.written = doc_.quantity(n, "patient.sbcma");
+    try {
+      p.value = convert(p.written, parse_unit(def->engine_unit), o->molecular_weight);
+    } catch (const std::invalid_argument& e) {
+      doc_.fail(n, "patient.sbcma", e.what());
+    }
+    p.source = "patient covariate sbcma";
+    p.origin = doc_.origin(n, "patient.sbcma");
   }
 
   DoseSpec dose(const YAML::Node& n, const std::string& key) {
@@ -246,6 +270,7 @@ class ScenarioReader {
   }
 
   const YamlDoc& doc_;
+  std::map<std::string, YAML::Node> patient_nodes_;  // where each covariate was written
 };
 
 }  // namespace

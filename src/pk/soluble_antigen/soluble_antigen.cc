@@ -105,7 +105,9 @@ class SolubleAntigenMechanism final : public Mechanism {
             {"koff", "1/day", Bound::kNonNegative, "dissociation"},
             {"complex_elimination", "1/day", Bound::kNonNegative, "elimination of the complex"}};
   }
-  std::vector<std::string> option_keys() const override { return {"molecular_weight", "name"}; }
+  std::vector<std::string> option_keys() const override {
+    return {"molecular_weight", "name", "baseline_from_covariate"};
+  }
   std::unique_ptr<MechanismOptions> default_options() const override {
     return std::make_unique<SolubleAntigenOptions>();
   }
@@ -114,6 +116,8 @@ class SolubleAntigenMechanism final : public Mechanism {
     if (in.node["molecular_weight"])
       o.molecular_weight = read_molecular_weight(in, in.node["molecular_weight"], in.key + ".molecular_weight");
     if (in.node["name"]) o.name = in.doc.text(in.node["name"], in.key + ".name");
+    if (in.node["baseline_from_covariate"])
+      o.baseline_from_covariate = in.doc.boolean(in.node["baseline_from_covariate"], in.key + ".baseline_from_covariate");
   }
   std::vector<std::string> required(const MechanismOptions&) const override {
     return {"baseline", "kdeg", "kon", "koff", "complex_elimination"};

@@ -10,6 +10,8 @@ namespace icsim {
 struct SolubleAntigenOptions final : OptionsBase<SolubleAntigenOptions> {
   double molecular_weight = 0.0;  // g/mol; converts its mass concentrations
   std::string name;               // e.g. "sBCMA", for the reader
+  // A patient's measured sbcma covariate sets the baseline (src/io/scenario_reader.cc).
+  bool baseline_from_covariate = true;
   bool is_valid(std::string* why) const override;
 };
 
