@@ -165,10 +165,13 @@ Quantity parse_quantity(std::string_view text) {
   Unit u = parse_unit(unit_text);
   q.value = v * u.si;
   q.dim = u.dim;
+  q.written = v;
+  q.unit_si = u.si;
   return q;
 }
 
 double convert(const Quantity& q, const Unit& to, double mw_g_per_mol) {
+  if (q.dim == to.dim && q.unit_si == to.si) return q.written;
   if (q.dim == to.dim) return q.value / to.si;
   // Mass written where amount is expected (or the reverse): k = excess mass power.
   const int k = q.dim.e[Dim::kMass] - to.dim.e[Dim::kMass];

@@ -33,14 +33,18 @@ struct Quantity {
   Dim dim;
   bool has_unit = false;
   std::string unit_text;
+  double written = 0.0;  // the number as written
+  double unit_si = 1.0;  // the size of the written unit in SI base units
 };
 
 // Parses "<number> [unit]". Throws std::invalid_argument.
 Quantity parse_quantity(std::string_view text);
 
-// Converts to the given unit. Where the quantity is written per mass and the unit
-// per amount (or the reverse), converts with the molecular weight (g/mol); a
-// molecular weight of 0 means none is known. Throws std::invalid_argument.
+// Converts to the given unit. A quantity written in a unit of the same size comes
+// back exactly as written (no round trip through SI), so values icsim writes in
+// engine units read back bit for bit. Where the quantity is written per mass and
+// the unit per amount (or the reverse), converts with the molecular weight (g/mol);
+// a molecular weight of 0 means none is known. Throws std::invalid_argument.
 double convert(const Quantity& q, const Unit& to, double mw_g_per_mol = 0.0);
 
 // Human-readable form of a dimension, for messages ("mass/volume").

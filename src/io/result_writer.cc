@@ -15,6 +15,7 @@
 #include "icsim/error.h"
 #include "icsim/icsim.h"
 #include "io/number_format.h"
+#include "io/scenario_writer.h"
 
 namespace icsim {
 
@@ -110,6 +111,7 @@ bool DirectoryWriter::wanted(const std::string& what) const {
 std::vector<std::string> DirectoryWriter::files() const {
   std::vector<std::string> out;
   for (const auto& f : files_) out.push_back(f.name);
+  out.push_back("scenario.yaml");
   out.push_back("summary.json");
   return out;
 }
@@ -328,9 +330,14 @@ void DirectoryWriter::end() {
       s[st.key] = stats_[i].empty() ? json(nullptr) : stat(stats_[i][0], 0);
     }
   }
-  std::FILE* f = std::fopen((tmp_ / "summary.json").c_str(), "w");
-  bool ok = f && std::fputs((s.dump(1) + "\n").c_str(), f) >= 0;
-  if (f) ok = std::fclose(f) == 0 && ok;
+  bool ok = true;
+  auto write = [&](const char* name, const std::string& text) {
+    std::FILE* f = std::fopen((tmp_ / name).c_str(), "w");
+    ok = f && std::fputs(text.c_str(), f) >= 0 && ok;
+    if (f) ok = std::fclose(f) == 0 && ok;
+  };
+  write("summary.json", s.dump(1) + "\n");
+  write("scenario.yaml", resolved_scenario_yaml(scenario_));
   for (auto& file : files_) {
     ok = std::fflush(file.f) == 0 && ok;
     ok = std::fclose(file.f) == 0 && ok;

@@ -4,6 +4,8 @@
 //                   effects and every single-row table (terminal half-life)
 //   TABLE.csv       one row per patient and row of each other table (intervals.csv)
 //   summary.json    what was run, and the cohort's statistics and counts
+//   scenario.yaml   the scenario as run, agent written out in full: re-running it
+//                   gives byte-identical results (src/io/scenario_writer.h)
 // Text is encoded in the worker threads (ResultSink::encode) and written in patient
 // order. Files are written to a temporary sibling directory and moved into place
 // only when the whole run has succeeded, so a failed run leaves nothing half-written.

@@ -83,6 +83,7 @@ class ScenarioReader {
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);
     soluble_antigen_from_sbcma(s);
+    check_body_size(s);
     regimen(root["regimen"], s);
     if (root["protocol"]) s.protocol = read_protocol(root["protocol"], "protocol", doc_);
     simulation(root["simulation"], s.simulation);
@@ -139,6 +140,49 @@ class ScenarioReader {
     }
     p.source = "patient covariate sbcma";
     p.origin = doc_.origin(n, "patient.sbcma");
+  }
+
+  // Weight, height, BMI and BSA must tell one story. A patient giving weight alone
+  // keeps the reference BMI/BSA, so an effect of BMI or BSA would describe another
+  // patient; a patient giving all three must give values that agree.
+  void check_body_size(const Scenario& s) {
+    const auto& v = s.patient.values;
+    if (!v.count("weight")) return;
+    const double w = v.at("weight");
+    struct Derived {
+      const char* name;
+      const char* unit;
+    };
+    for (const Derived d : {Derived{"bmi", "kg/m2"}, Derived{"bsa", "m2"}}) {
+      if (v.count("height") || v.count(d.name)) continue;
+      const auto& ref = s.agent.covariate_reference.values;
+      if (!ref.count(d.name)) continue;  // IndividualModel says the reference is missing
+      // At the reference weight the patient is the reference patient, BMI and BSA included.
+      if (ref.count("weight") && std::abs(w / ref.at("weight") - 1.0) < 1e-9) continue;
+      for (const CovariateEffectSpec& e : s.agent.effects) {
+        if (e.covariate != d.name) continue;
+        doc_.fail(patient_nodes_.at("weight"), "patient.weight",
+                  fmt::format("the agent has a covariate effect of {} on {} ({}:{}), and the patient gives weight "
+                              "without height or {}, so {} would stay at the agent's reference ({:g} {}) whatever the "
+                              "weight; give patient.height too ({} is then derived from weight and height), or "
+                              "patient.{}",
+                              d.name, e.parameter, e.origin.file, e.origin.line, d.name, d.name, ref.at(d.name), d.unit,
+                              d.name, d.name));
+      }
+    }
+    if (!v.count("height")) return;
+    const double h = v.at("height");
+    const double bmi = body_mass_index(w, h), bsa = body_surface_area(w, h, s.bsa_formula);
+    for (const Derived d : {Derived{"bmi", "kg/m2"}, Derived{"bsa", "m2"}}) {
+      if (!v.count(d.name)) continue;
+      const double given = v.at(d.name), derived = d.name == std::string("bmi") ? bmi : bsa;
+      if (std::abs(given / derived - 1.0) <= 0.02) continue;
+      const std::string how = d.name == std::string("bsa") ? fmt::format(" by the {} formula", to_string(s.bsa_formula)) : "";
+      doc_.fail(patient_nodes_.at(d.name), std::string("patient.") + d.name,
+                fmt::format("{:.4g} {} disagrees with weight {:g} kg and height {:g} cm, which give {:.4g} {}{} (more "
+                            "than 2 % apart); give two of the three, or make them agree",
+                            given, d.unit, w, h, derived, d.unit, how));
+    }
   }
 
   DoseSpec dose(const YAML::Node& n, const std::string& key) {

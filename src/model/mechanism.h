@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -87,6 +88,11 @@ class Mechanism {
   // Keys of the section that are not parameters ("model", "molecular_weight").
   virtual std::vector<std::string> option_keys() const { return {}; }
   virtual std::unique_ptr<MechanismOptions> default_options() const = 0;
+  // The option keys as a file writes them (key, YAML text), so that reading them
+  // back gives the same options: the record of what was run.
+  virtual std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& /*o*/) const {
+    return {};
+  }
   // Reads the option keys of a section into `o`, on top of what is there (a
   // scenario's override changes a library agent). May add or drop parameters of
   // its own section in `agent` (e.g. target synthesis replaces baseline).

@@ -33,13 +33,17 @@ double body_surface_area(double weight_kg, double height_cm, BsaFormula f) {
   return 0.007184 * std::pow(weight_kg, 0.425) * std::pow(height_cm, 0.725);
 }
 
+double body_mass_index(double weight_kg, double height_cm) { return weight_kg / std::pow(height_cm / 100.0, 2); }
+
+const char* to_string(BsaFormula f) { return f == BsaFormula::kMosteller ? "Mosteller" : "Du Bois"; }
+
 Covariates complete_covariates(const Covariates& given, const Covariates& reference, BsaFormula f) {
   Covariates c = given;
   auto has = [&](const char* k) { return c.values.count(k) > 0; };
   if (has("weight") && has("height")) {
     const double w = c.values["weight"], h = c.values["height"];
     if (!has("bsa")) c.values["bsa"] = body_surface_area(w, h, f);
-    if (!has("bmi")) c.values["bmi"] = w / std::pow(h / 100.0, 2);
+    if (!has("bmi")) c.values["bmi"] = body_mass_index(w, h);
   }
   for (const auto& [k, v] : reference.values) c.values.emplace(k, v);
   for (const auto& [k, v] : reference.levels) c.levels.emplace(k, v);

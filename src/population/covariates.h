@@ -25,6 +25,9 @@ enum class BsaFormula { kDuBois, kMosteller };
 // Body-surface area in m2 from weight (kg) and height (cm).
 // Du Bois & Du Bois 1916: 0.007184 * W^0.425 * H^0.725; Mosteller 1987: sqrt(W*H/3600).
 double body_surface_area(double weight_kg, double height_cm, BsaFormula f);
+// Body-mass index in kg/m2 from weight (kg) and height (cm).
+double body_mass_index(double weight_kg, double height_cm);
+const char* to_string(BsaFormula f);
 
 // The covariates of one patient: what was given, then derived values (BSA, BMI
 // from weight and height), then the model's reference values for the rest.

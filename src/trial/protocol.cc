@@ -17,6 +17,7 @@ class StopDosing final : public Rule {
   void visit(const PatientView& v, ScheduleEditor& e) override {
     if (v.time() >= from_ - Schedule::kEps) e.stop_dosing();
   }
+  std::string to_yaml() const override { return fmt::format("{{rule: stop_dosing, from: {} day}}", from_); }
 
  private:
   double from_;

@@ -27,6 +27,9 @@ class Rule {
   virtual void start(ScheduleEditor& /*e*/) {}
   // At a visit, before the doses due then.
   virtual void visit(const PatientView& v, ScheduleEditor& e) = 0;
+  // The rule as a scenario file writes it (YAML flow mapping), for the record of
+  // what was run; "" for a rule that scenario files cannot name.
+  virtual std::string to_yaml() const { return ""; }
 };
 
 struct Protocol {

@@ -16,7 +16,7 @@ namespace {
 
 test::CollectingSink run_with(const std::string& agent, const std::string& solver, const std::string& extra = "") {
   const std::string text = fmt::format(
-      "name: agreement\nagent: {}\npatient: {{weight: 82 kg, albumin: 36 g/L}}\n"
+      "name: agreement\nagent: {}\npatient: {{weight: 82 kg, bmi: 27 kg/m2, albumin: 36 g/L}}\n"
       "regimen: {{dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}}\n"
       "simulation: {{until: 168 d, output_every: 0.5 d, patients: 20, variability: true, seed: 7, "
       "solver: {}, rtol: 1e-10, atol: 1e-12 nmol{}}}\n",

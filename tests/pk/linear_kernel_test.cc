@@ -12,7 +12,7 @@ namespace icsim {
 namespace {
 
 const char* kScenario =
-    "name: kernel\nagent: belantamab-mafodotin\npatient: {weight: 64 kg}\n"
+    "name: kernel\nagent: belantamab-mafodotin\npatient: {weight: 64 kg, bmi: 27 kg/m2}\n"
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
     "simulation: {until: 168 d, output_every: 1 d, patients: 25, variability: true, seed: 5}\n";
 

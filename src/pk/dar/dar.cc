@@ -9,6 +9,7 @@
 
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
+#include "io/yaml_text.h"
 #include "pk/conjugate.h"
 #include "pk/dar/dar.h"
 #include "population/individual.h"
@@ -129,6 +130,12 @@ class DarMechanism final : public Mechanism {
     }
     if (d.size() == 0 || std::abs(sum - 1.0) > 1e-6)
       in.doc.fail(d, dk, fmt::format("fractions must add up to 1 (they add up to {:.6g})", sum));
+  }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    std::string d = "{";
+    for (const auto& [n, f] : static_cast<const DarOptions&>(mo).distribution)
+      d += (d.size() > 1 ? ", " : "") + std::to_string(n) + ": " + format_exact(f);
+    return {{"distribution", d + "}"}};
   }
   std::vector<std::string> required(const MechanismOptions&) const override { return {}; }
   Dependencies dependencies() const override { return {{}, {}, {names::kPools}}; }

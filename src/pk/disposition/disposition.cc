@@ -147,6 +147,10 @@ class DispositionMechanism final : public Mechanism {
       a.feature_origin["clearance_change"] = in.doc.origin(c, in.key + ".clearance_change");
     }
   }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    // clearance_change is written with its parameters.
+    return {{"compartments", std::to_string(static_cast<const DispositionOptions&>(mo).compartments)}};
+  }
   std::vector<std::string> required(const MechanismOptions& mo) const override {
     const auto& o = static_cast<const DispositionOptions&>(mo);
     std::vector<std::string> r = {"CL", "V1"};

@@ -3,6 +3,7 @@
 
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
+#include "io/yaml_text.h"
 #include "pk/conjugate.h"
 
 namespace icsim {
@@ -83,6 +84,12 @@ class PayloadMechanism final : public Mechanism {
     if (m["molecular_weight"])
       o.molecular_weight = read_molecular_weight(in, m["molecular_weight"], in.key + ".molecular_weight");
     if (m["compartments"]) o.compartments = read_compartments(in, m["compartments"]);
+  }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const PayloadOptions&>(mo);
+    return {{"name", yaml_quote(o.name)},
+            {"molecular_weight", format_exact(o.molecular_weight) + " Da"},
+            {"compartments", std::to_string(o.compartments)}};
   }
   std::vector<std::string> required(const MechanismOptions& mo) const override {
     if (static_cast<const PayloadOptions&>(mo).compartments == 2) return {"CL", "V1", "Q", "V2"};

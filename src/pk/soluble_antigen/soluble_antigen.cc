@@ -8,6 +8,7 @@
 
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
+#include "io/yaml_text.h"
 #include "pk/conjugate.h"
 
 namespace icsim {
@@ -118,6 +119,14 @@ class SolubleAntigenMechanism final : public Mechanism {
     if (in.node["name"]) o.name = in.doc.text(in.node["name"], in.key + ".name");
     if (in.node["baseline_from_covariate"])
       o.baseline_from_covariate = in.doc.boolean(in.node["baseline_from_covariate"], in.key + ".baseline_from_covariate");
+  }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const SolubleAntigenOptions&>(mo);
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"molecular_weight", format_exact(o.molecular_weight) + " Da"},
+        {"baseline_from_covariate", o.baseline_from_covariate ? "true" : "false"}};
+    if (!o.name.empty()) out.emplace_back("name", yaml_quote(o.name));
+    return out;
   }
   std::vector<std::string> required(const MechanismOptions&) const override {
     return {"baseline", "kdeg", "kon", "koff", "complex_elimination"};

@@ -7,6 +7,7 @@
 
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
+#include "io/yaml_text.h"
 #include "pk/conjugate.h"
 
 namespace icsim {
@@ -218,6 +219,12 @@ class TargetMechanism final : public Mechanism {
     if (m["synthesis"] && m["baseline"]) in.doc.fail(m, in.key, "give either 'baseline' or 'synthesis', not both");
     if (m["synthesis"]) a.params.erase("target.baseline");
     if (m["baseline"]) a.params.erase("target.synthesis");
+  }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const TargetOptions&>(mo);
+    std::vector<std::pair<std::string, std::string>> out = {{"model", to_string(o.model)}};
+    if (o.molecular_weight > 0) out.emplace_back("molecular_weight", format_exact(o.molecular_weight) + " Da");
+    return out;  // baseline or synthesis is written with the parameters
   }
   bool active(const MechanismOptions& mo) const override {
     return static_cast<const TargetOptions&>(mo).model != TmddMode::kNone;
