@@ -272,12 +272,66 @@ class ScenarioReader {
     }
   }
 
+  // A list of times within [0, until] (extra output times), in any order.
+  std::vector<double> sample_times(const YAML::Node& n, const std::string& key, double until) {
+    if (!n.IsSequence() || n.size() == 0) doc_.fail(n, key, "expected a list of times, e.g. [0.5 d, 2 d]");
+    std::vector<double> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string k = fmt::format("{}[{}]", key, i);
+      const double t = positive_time(n[i], k, true);
+      if (t > until) doc_.fail(n[i], k, fmt::format("after the end of the simulation ({:g} d)", until));
+      out.push_back(t);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Samples relative to each dose: predose, end_of_infusion, or a time after it.
+  std::vector<DoseSample> dose_samples(const YAML::Node& n, const std::string& key) {
+    if (!n.IsSequence() || n.size() == 0)
+      doc_.fail(n, key, "expected a list, e.g. [predose, end_of_infusion, 1 h, 1 d]");
+    std::vector<DoseSample> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string k = fmt::format("{}[{}]", key, i);
+      DoseSample d;
+      d.text = doc_.text(n[i], k);
+      if (d.text == "predose") d.kind = DoseSample::Kind::kPredose;
+      else if (d.text == "end_of_infusion") d.kind = DoseSample::Kind::kEndOfInfusion;
+      else d.after_day = positive_time(n[i], k);
+      out.push_back(d);
+    }
+    return out;
+  }
+
+  // Exposure windows: [[from, to], ...] within [0, until].
+  std::vector<ExposureWindow> windows(const YAML::Node& n, const std::string& key, double until) {
+    if (!n.IsSequence() || n.size() == 0) doc_.fail(n, key, "expected a list of [from, to] pairs, e.g. [[0 d, 21 d]]");
+    std::vector<ExposureWindow> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string k = fmt::format("{}[{}]", key, i);
+      if (!n[i].IsSequence() || n[i].size() != 2) doc_.fail(n[i], k, "expected [from, to], e.g. [147 d, 168 d]");
+      ExposureWindow w{positive_time(n[i][0], k + "[0]", true), positive_time(n[i][1], k + "[1]")};
+      if (!(w.to_day > w.from_day)) doc_.fail(n[i], k, "a window must end after it starts");
+      if (w.to_day > until) doc_.fail(n[i][1], k + "[1]", fmt::format("after the end of the simulation ({:g} d)", until));
+      out.push_back(w);
+    }
+    return out;
+  }
+
   void simulation(const YAML::Node& m, SimulationSettings& sim) {
-    doc_.check_keys(m, "simulation", {"until", "output_every", "patients", "variability", "residual_error", "seed",
-                                      "solver", "rtol", "atol", "max_steps"});
+    doc_.check_keys(m, "simulation", {"until", "output_every", "grid", "times", "samples", "windows", "patients",
+                                      "variability", "residual_error", "seed", "solver", "rtol", "atol", "max_steps"});
     if (!m["until"]) doc_.fail(m, "simulation.until", "missing (how long to simulate, e.g. '168 d')");
     sim.until_day = positive_time(m["until"], "simulation.until");
     if (m["output_every"]) sim.output_every_day = positive_time(m["output_every"], "simulation.output_every");
+    if (m["grid"]) sim.grid = doc_.boolean(m["grid"], "simulation.grid");
+    if (m["grid"] && m["output_every"] && !sim.grid)
+      doc_.fail(m["grid"], "simulation.grid", "'grid: false' leaves only 'times': drop 'output_every'");
+    if (m["times"]) sim.times_day = sample_times(m["times"], "simulation.times", sim.until_day);
+    if (!sim.grid && sim.times_day.empty())
+      doc_.fail(m, "simulation", "'grid: false' needs 'times' (the output times you want)");
+    if (m["samples"]) sim.dose_samples = dose_samples(m["samples"], "simulation.samples");
+    if (m["windows"]) sim.windows = windows(m["windows"], "simulation.windows", sim.until_day);
     if (sim.until_day / sim.output_every_day > 1e7)
       doc_.fail(m["output_every"], "simulation.output_every", "more than 10 million output times per patient");
     if (m["patients"]) {

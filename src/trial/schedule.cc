@@ -101,8 +101,6 @@ void Schedule::reset() {
   now_ = 0.0;
 }
 
-double Schedule::first_dose_time() const { return feed_.empty() ? 0.0 : feed_.peek().time_day; }
-
 double Schedule::next_stop(double t) const {
   double next = kNever;
   const double after = t + kEps;

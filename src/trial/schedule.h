@@ -68,11 +68,12 @@ class Schedule final : public ScheduleEditor {
   static constexpr double kEps = 1e-9;  // times closer than this (day) are one time
   static constexpr double kNever = std::numeric_limits<double>::infinity();
 
-  Schedule(DoseFeed feed, double until_day) : feed_(std::move(feed)), until_(until_day) {}
+  Schedule(DoseFeed feed, double until_day)
+      : feed_(std::move(feed)), until_(until_day), first_dose_(feed_.empty() ? 0.0 : feed_.peek().time_day) {}
   // Back to the start, for a new solve of the same patient.
   void reset();
-  // Time of the first dose of the regimen (0 without doses).
-  double first_dose_time() const;
+  // Time of the first dose of the regimen (0 without doses), wherever the feed is.
+  double first_dose_time() const { return first_dose_; }
 
   // The next time after t that stops the integration, or kNever.
   double next_stop(double t) const;
@@ -105,6 +106,7 @@ class Schedule final : public ScheduleEditor {
  private:
   DoseFeed feed_;
   double until_;
+  double first_dose_;
   std::vector<DoseEvent> running_;  // infusions in progress, in start order
   std::vector<double> visits_;      // sorted; next_visit_ is the first not yet due
   size_t next_visit_ = 0;

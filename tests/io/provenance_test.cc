@@ -59,6 +59,7 @@ TEST(Provenance, RerunningTheRecordedScenarioGivesTheSameBytes) {
                                        "/adc-full-scenario.yaml --set agent.target.model=qss --set 'agent.target.Kss=2 nM' "
                                        "--set 'patient.sbcma=100 ng/mL' --set simulation.solver=cvode");
   expect_rerun_identical("pv-user", std::string(ICSIM_TEST_DATA_DIR) + "/user-adc2-scenario.yaml --set simulation.patients=4");
+  expect_rerun_identical("pv-sampling", std::string(ICSIM_TEST_DATA_DIR) + "/sampling-scenario.yaml --threads 2");
 }
 
 TEST(Provenance, TheRecordNamesVersionSeedSolverAndSources) {

@@ -136,6 +136,20 @@ TEST(Protocol, BadRulesNameTheKey) {
   }
 }
 
+TEST(Schedule, EveryPatientStartsFromTheFirstDose) {
+  // A worker's schedule is left wherever the previous patient stopped (doses after
+  // the end, or stopped by a rule); the time of the first dose, from which the
+  // clearance change counts, must not come from there. Identical typical patients
+  // must give identical results, on one thread and on two.
+  for (const char* extra : {"", "protocol: [{rule: stop_dosing, from: 60 d}]\n"}) {
+    const auto sink = test::run(test::scenario_from_text(
+                                    "first-dose", kBela + extra, {"regimen.start=10 d", "simulation.until=100 d",
+                                                                  "simulation.patients=4"}),
+                                1);
+    for (const auto& p : sink.patients) EXPECT_EQ(p.series, sink.patients[0].series) << extra;
+  }
+}
+
 TEST(Schedule, FeedGivesDosesInTimeOrderAcrossOverlappingPhases) {
   const Scenario s = test::scenario_from_text(
       "overlap", "name: o\nagent: daratumumab\npatient: {weight: 70 kg}\n"
