@@ -1,4 +1,6 @@
 // icsim command line: parses flags and calls the library.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,10 +9,113 @@
 #include <fmt/format.h>
 
 #include "icsim/icsim.h"
+// `agents --detail` shows an agent's model, which the public API does not expose.
+#include "io/agent_reader.h"
+#include "io/yaml_doc.h"
+#include "model/mechanism.h"
+#include "model/parameter_defs.h"
+#include "model/registry.h"
+#include "population/covariates.h"
+
+namespace {
+
+const char* effect_form(icsim::EffectForm f) {
+  switch (f) {
+    case icsim::EffectForm::kPower: return "power";
+    case icsim::EffectForm::kExponential: return "exponential";
+    case icsim::EffectForm::kLinear: return "linear";
+    case icsim::EffectForm::kFactor: return "factor";
+  }
+  return "";
+}
+
+const char* residual_form(icsim::ResidualForm f) {
+  switch (f) {
+    case icsim::ResidualForm::kNone: return "none";
+    case icsim::ResidualForm::kProportional: return "proportional";
+    case icsim::ResidualForm::kAdditive: return "additive";
+    case icsim::ResidualForm::kLogAdditive: return "log-additive";
+  }
+  return "";
+}
+
+std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
+std::string unit_suffix(const std::string& unit) { return unit == "1" ? "" : " " + unit; }
+
+// One library agent as the engine sees it: every parameter in its engine unit with
+// its source (defaults filled in, unused ones dropped), then the population model.
+// Unknown ids are input errors with the closest id.
+void print_agent_detail(const std::string& id) {
+  const std::vector<std::string> ids = icsim::library_agent_ids();
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+    const std::string hint = icsim::closest_agent_id(id);
+    throw icsim::InputError("agents --detail", 0, "",
+                            hint.empty() ? fmt::format("unknown agent '{}' (library: {})", id, fmt::join(ids, ", "))
+                                         : fmt::format("unknown agent '{}' (did you mean '{}'?)", id, hint));
+  }
+  icsim::AgentSpec a = icsim::read_agent_file(icsim::data_directory() + "/agents/" + id + ".yaml");
+  icsim::finalise_agent(a);
+  fmt::print("{}: {} ({}, {})\n", a.id, or_dash(a.name), or_dash(a.target_name), or_dash(a.agent_class));
+  fmt::print("file: {}\n", a.file);
+  fmt::print("molecular weight: {:g} kDa\n", a.molecular_weight / 1000.0);
+  std::vector<std::string> on;
+  for (const icsim::Mechanism* m : icsim::mechanisms())
+    if (a.has_mechanism(m->section())) on.push_back(m->section());
+  fmt::print("mechanisms: {}\n", fmt::join(on, ", "));
+
+  fmt::print("\nparameters (engine units):\n");
+  size_t width = 0;
+  for (const auto& [name, p] : a.params) width = std::max(width, name.size());
+  for (const icsim::ParamDef& def : icsim::parameter_defs()) {  // in the order of the reference
+    auto it = a.params.find(def.name);
+    if (it == a.params.end()) continue;
+    fmt::print("  {:<{}}  {:>10.6g} {:<9}  {}\n", def.name, width, it->second.value, def.engine_unit,
+               or_dash(it->second.source));
+  }
+
+  if (!a.covariate_reference.values.empty() || !a.covariate_reference.levels.empty()) {
+    fmt::print("\ncovariates (reference values):\n");
+    for (const auto& [name, v] : a.covariate_reference.values)
+      fmt::print("  {:<12} {:g} {}\n", name, v, icsim::find_covariate(name)->unit);
+    for (const auto& [name, level] : a.covariate_reference.levels) fmt::print("  {:<12} {}\n", name, level);
+  }
+
+  fmt::print("\ncovariate effects:{}\n", a.effects.empty() ? " none" : "");
+  for (const auto& e : a.effects) {
+    const std::string what =
+        e.form == icsim::EffectForm::kFactor
+            ? fmt::format("factor {:g} when {}", e.coefficient, e.level)
+            : fmt::format("{} {} {:g}", effect_form(e.form),
+                          e.form == icsim::EffectForm::kPower ? "exponent" : "coefficient", e.coefficient);
+    fmt::print("  {:<{}}  {:<12} {:<28} {}\n", e.parameter, width, e.covariate, what, or_dash(e.source));
+  }
+
+  fmt::print("\nrandom effects:{}\n", a.random_effects.empty() ? " none" : "");
+  for (const auto& r : a.random_effects) {
+    const bool log_normal = r.form == icsim::RandomEffectForm::kLogNormal;
+    const std::string what =
+        log_normal ? fmt::format("log-normal, variance {:g} (CV {:.3g} %)", r.variance,
+                                 100.0 * std::sqrt(std::exp(r.variance) - 1.0))
+                   : fmt::format("additive, variance {:g} (SD {:.4g}{})", r.variance, std::sqrt(r.variance),
+                                 unit_suffix(icsim::find_param_def(r.parameter)->engine_unit));
+    fmt::print("  {:<{}}  {:<41} {}\n", r.parameter, width, what, or_dash(r.source));
+  }
+  for (const auto& c : a.covariances) fmt::print("  covariance of {} and {}: {:g}\n", c.first, c.second, c.covariance);
+
+  fmt::print("\nresidual error: {}", residual_form(a.residual.form));
+  if (a.residual.form != icsim::ResidualForm::kNone) fmt::print(", sd {:g}  {}", a.residual.sd, or_dash(a.residual.source));
+  fmt::print("\n");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"icsim: mechanistic simulation of immunoconjugate therapy in multiple myeloma"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("icsim ") + icsim::version(), "print the version and exit");
+  app.footer(
+      "Every key of scenario and agent files, the units, outputs and errors: docs/scenarios.md\n"
+      "(in the icsim source tree; the model's equations are in docs/model.md).");
   auto* sim = app.add_subcommand("simulate", "simulate a scenario and write its results");
   std::string scenario, out;
   std::vector<std::string> sets;
@@ -22,13 +127,37 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   sim->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   auto* agents = app.add_subcommand("agents", "list the agents in the library");
+  std::string detail;
+  agents->add_option("--detail", detail,
+                     "show one agent: its parameters (engine units, sources), covariate effects and random effects");
+  auto* help = app.add_subcommand("help", "show this help (as --help); 'icsim help COMMAND' for a command's");
+  std::string help_on;
+  help->add_option("command", help_on, "simulate or agents");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
+    if (*help) {
+      // app.help() would describe the selected subcommand, i.e. `help` itself.
+      if (help_on.empty()) {
+        fmt::print("{}", app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
+        return 0;
+      }
+      for (CLI::App* sub : {sim, agents})
+        if (sub->get_name() == help_on) {
+          fmt::print("{}", sub->help(app.get_name()));
+          return 0;
+        }
+      fmt::print(stderr, "icsim: error: no command '{}' (commands: simulate, agents, help)\n", help_on);
+      return 2;
+    }
     if (*agents) {
+      if (!detail.empty()) {
+        print_agent_detail(detail);
+        return 0;
+      }
       for (const auto& a : icsim::library_agents())
         fmt::print("{:<24} {} ({}, {})\n", a.id, a.name, a.antigen, a.agent_class);
       return 0;

@@ -35,6 +35,15 @@ std::vector<std::string> library_agent_ids() {
   return ids;
 }
 
+std::string closest_agent_id(const std::string& id) {
+  const std::vector<std::string> ids = library_agent_ids();
+  std::string hint = closest_match(id, ids);
+  if (hint.empty() && id.size() >= 3)
+    for (const std::string& c : ids)
+      if (c.find(id) != std::string::npos) return c;
+  return hint;
+}
+
 namespace {
 
 // Top-level keys: the agent's identity, one section per registered mechanism, then
@@ -410,7 +419,7 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
     const std::string id = scenario.text(id_node, key);
     const auto ids = library_agent_ids();
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-      const std::string hint = closest_match(id, ids);
+      const std::string hint = closest_agent_id(id);
       scenario.fail(id_node, key,
                     hint.empty() ? fmt::format("unknown agent '{}' (library: {})", id, fmt::join(ids, ", "))
                                  : fmt::format("unknown agent '{}' (did you mean '{}'?)", id, hint));

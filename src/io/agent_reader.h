@@ -15,6 +15,9 @@ namespace icsim {
 // Where the library lives: $ICSIM_DATA_DIR, else the data/ folder of the source tree.
 std::string data_directory();
 std::vector<std::string> library_agent_ids();
+// For "did you mean": the library id closest to `id` by spelling, else one that
+// contains it ("belantamab" -> "belantamab-mafodotin"), else "".
+std::string closest_agent_id(const std::string& id);
 
 // Reads a library entry; every value must name its source.
 AgentSpec read_agent_file(const std::string& path);

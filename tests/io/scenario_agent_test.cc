@@ -113,6 +113,12 @@ TEST(InlineAgent, AMappingNamesTheThreeForms) {
   EXPECT_TRUE(contains(e, "'base: ID' (a library agent), 'file: PATH' or 'inline: {id: ..., ...}'")) << e;
 }
 
+TEST(LibraryId, AShortenedIdSuggestsTheOneContainingIt) {
+  const std::string e = error_of("short-id", "name: a\nagent: belantamab\n" + kTail);
+  EXPECT_TRUE(contains(e, "scenario.yaml:2: agent: unknown agent 'belantamab' (did you mean 'belantamab-mafodotin'?)"))
+      << e;
+}
+
 const std::string kLibraryId =
     "name: s\nagent: belantamab-mafodotin\npatient: {weight: 75 kg}\n"
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 2}\nsimulation: {until: 42 d}\n";

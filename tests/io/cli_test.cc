@@ -1,0 +1,86 @@
+// The command line's own commands: --version, help, and agents --detail.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "icsim/icsim.h"
+#include "io/cli_support.h"
+
+namespace icsim {
+namespace {
+
+using test::contains;
+
+TEST(CommandLineInfo, VersionPrintsTheLibraryVersion) {
+  const test::Cli r = test::icsim_cli("version", "--version");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, std::string("icsim ") + version() + "\n");
+  EXPECT_EQ(version(), std::string("0.1.0"));
+}
+
+TEST(CommandLineInfo, HelpIsTheSameAsDashDashHelpAndNamesTheReference) {
+  const test::Cli help = test::icsim_cli("help", "help");
+  const test::Cli dash = test::icsim_cli("dash-help", "--help");
+  EXPECT_EQ(help.status, 0) << help.err;
+  EXPECT_EQ(dash.status, 0) << dash.err;
+  EXPECT_EQ(help.out, dash.out);
+  EXPECT_TRUE(contains(help.out, "docs/scenarios.md")) << help.out;
+  EXPECT_TRUE(contains(help.out, "simulate")) << help.out;
+  EXPECT_TRUE(contains(help.out, "--version")) << help.out;
+}
+
+TEST(CommandLineInfo, HelpOnACommand) {
+  const test::Cli help = test::icsim_cli("help-agents", "help agents");
+  const test::Cli dash = test::icsim_cli("dash-help-agents", "agents --help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_EQ(help.out, dash.out);
+  EXPECT_TRUE(contains(help.out, "--detail")) << help.out;
+  const test::Cli bad = test::icsim_cli("help-bad", "help simulat");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(contains(bad.err, "no command 'simulat'")) << bad.err;
+}
+
+TEST(CommandLineInfo, AgentDetailShowsParametersEffectsAndRandomEffects) {
+  const test::Cli r = test::icsim_cli("detail-belantamab", "agents --detail belantamab-mafodotin");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string& o = r.out;
+  EXPECT_TRUE(contains(o, "belantamab-mafodotin: Belantamab mafodotin (BCMA, antibody-drug conjugate)")) << o;
+  EXPECT_TRUE(contains(o, "molecular weight: 152 kDa")) << o;
+  // dotted name, value in the engine unit, the unit, the source
+  EXPECT_TRUE(contains(o, "disposition.CL ")) << o;
+  EXPECT_TRUE(contains(o, "0.926 L/day      papathanasiou2025\n")) << o;
+  EXPECT_TRUE(contains(o, "66.4 day        papathanasiou2025\n")) << o;
+  EXPECT_TRUE(contains(o, "covariate effects:\n")) << o;
+  EXPECT_TRUE(contains(o, "power exponent 0.542")) << o;
+  EXPECT_TRUE(contains(o, "factor 0.913 when asian")) << o;
+  EXPECT_TRUE(contains(o, "random effects:\n")) << o;
+  EXPECT_TRUE(contains(o, "log-normal, variance 0.06593 (CV 26.1 %)")) << o;
+  EXPECT_TRUE(contains(o, "covariance of disposition.CL and disposition.V1: 0.0328")) << o;
+  EXPECT_TRUE(contains(o, "bmi          27 kg/m2")) << o;
+}
+
+TEST(CommandLineInfo, AgentDetailConvertsToEngineUnits) {
+  const test::Cli r = test::icsim_cli("detail-daratumumab", "agents --detail daratumumab");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 0.0051 L/h is 0.1224 L/day; Kss 1.79 mg/L at 148 kDa is 12.09 nM.
+  EXPECT_TRUE(contains(r.out, "0.1224 L/day")) << r.out;
+  EXPECT_TRUE(contains(r.out, "12.0946 nM")) << r.out;
+  EXPECT_TRUE(contains(r.out, "covariate effects: none")) << r.out;
+  EXPECT_TRUE(contains(r.out, "random effects: none")) << r.out;
+}
+
+TEST(CommandLineInfo, UnknownAgentSuggestsAndExitsWithTwo) {
+  test::Cli r = test::icsim_cli("detail-typo", "agents --detail belantamab-mafodotn");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.err, "unknown agent 'belantamab-mafodotn' (did you mean 'belantamab-mafodotin'?)")) << r.err;
+  r = test::icsim_cli("detail-short", "agents --detail belantamab");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.err, "(did you mean 'belantamab-mafodotin'?)")) << r.err;
+  r = test::icsim_cli("detail-unknown", "agents --detail xyzzy");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.err, "unknown agent 'xyzzy' (library: belantamab-mafodotin, daratumumab")) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
+}  // namespace icsim
