@@ -126,6 +126,13 @@ int main(int argc, char** argv) {
       ->take_all()
       ->allow_extra_args(false);
   sim->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  std::vector<std::string> outputs;
+  sim->add_option("--outputs", outputs,
+                  "write only these files (comma-separated): timeseries, patients, intervals, samples, windows; "
+                  "summary.json and scenario.yaml are always written")
+      ->delimiter(',');
+  bool no_timeseries = false;
+  sim->add_flag("--no-timeseries", no_timeseries, "write everything but timeseries.csv (and do not fill the grid)");
   auto* agents = app.add_subcommand("agents", "list the agents in the library");
   std::string detail;
   agents->add_option("--detail", detail,
@@ -164,12 +171,22 @@ int main(int argc, char** argv) {
     }
     icsim::RunOptions o;
     o.threads = threads;
+    o.outputs = outputs;
+    if (no_timeseries) {
+      if (!outputs.empty()) throw icsim::InputError("--no-timeseries", 0, "", "give either --outputs or --no-timeseries");
+      o.outputs = {"-timeseries"};
+    }
+    const bool series_wanted = o.outputs.empty() ? true
+                               : o.outputs.front() == "-timeseries"
+                                   ? false
+                                   : std::find(o.outputs.begin(), o.outputs.end(), "timeseries") != o.outputs.end();
+    o.keep_series = series_wanted;
     o.on_failure = [](long patient, double t, const std::string& why) {
       fmt::print(stderr, "icsim: patient {} failed at t = {:.6g} day: {}\n", patient, t, why);
     };
     const icsim::RunSummary s = icsim::simulate_to_directory(scenario, out, sets, o);
-    fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results: {}/timeseries.csv, {}/summary.json\n",
-               s.scenario, s.agent, s.patients, s.failed, s.seconds, s.statistics, out, out);
+    fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results in {}: {}\n", s.scenario, s.agent, s.patients,
+               s.failed, s.seconds, s.statistics, out, fmt::join(s.files, ", "));
     return s.failed == s.patients ? 1 : 0;
   } catch (const icsim::InputError& e) {
     fmt::print(stderr, "icsim: error: {}\n", e.what());

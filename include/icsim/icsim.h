@@ -54,7 +54,8 @@ struct RunOptions {
   // Called for each patient whose simulation failed (patient index, time in days, reason).
   std::function<void(long, double, const std::string&)> on_failure;
   // simulate_to_directory: the files to write ("timeseries", "patients", a table's
-  // name such as "intervals"); empty: all. summary.json is always written.
+  // name such as "intervals"), or not to write ("-timeseries"); empty: all.
+  // summary.json and scenario.yaml are always written.
   std::vector<std::string> outputs;
   // True when the options can be used; else `why` says what is wrong.
   bool is_valid(std::string* why) const;

@@ -24,8 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 // Percentile of sorted values by linear interpolation between order statistics (type 7).
 double percentile(const std::vector<double>& v, double q) {
   const double pos = q * (v.size() - 1);
@@ -104,8 +102,13 @@ DirectoryWriter::~DirectoryWriter() {
   }
 }
 
+// outputs_ lists the files wanted, or (entries starting with '-') the files not
+// wanted; empty: every file.
 bool DirectoryWriter::wanted(const std::string& what) const {
-  return outputs_.empty() || std::find(outputs_.begin(), outputs_.end(), what) != outputs_.end();
+  if (outputs_.empty()) return true;
+  if (std::find(outputs_.begin(), outputs_.end(), "-" + what) != outputs_.end()) return false;
+  const bool excluding = outputs_.front().rfind('-', 0) == 0;
+  return excluding || std::find(outputs_.begin(), outputs_.end(), what) != outputs_.end();
 }
 
 std::vector<std::string> DirectoryWriter::files() const {
@@ -122,7 +125,7 @@ void DirectoryWriter::begin(const CohortInfo& info) {
   for (const auto& t : info.tables)
     if (!t->single_row) known.push_back(t->name);
   for (const auto& o : outputs_)
-    if (std::find(known.begin(), known.end(), o) == known.end())
+    if (std::find(known.begin(), known.end(), o.rfind('-', 0) == 0 ? o.substr(1) : o) == known.end())
       throw InputError("--outputs", 0, o, fmt::format("unknown output (known: {})", fmt::join(known, ", ")));
   auto open = [&](const std::string& name, int table, const std::string& head) {
     File f{name, std::fopen((tmp_ / name).c_str(), "w"), table};

@@ -1,6 +1,8 @@
 // The command line's own commands: --version, help, and agents --detail.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <string>
 
 #include "icsim/icsim.h"
@@ -80,6 +82,48 @@ TEST(CommandLineInfo, UnknownAgentSuggestsAndExitsWithTwo) {
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(contains(r.err, "unknown agent 'xyzzy' (library: belantamab-mafodotin, daratumumab")) << r.err;
   EXPECT_EQ(r.out, "");
+}
+
+const std::string kCohort =
+    "name: c\nagent: belantamab-mafodotin\npatient: {weight: 75 kg}\n"
+    "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8, start: 0 d}\n"
+    "simulation: {until: 140 d, patients: 20, variability: true}\n";
+
+TEST(CommandLineOutputs, WriteOnlyWhatIsAsked) {
+  namespace fs = std::filesystem;
+  const auto some = test::simulate_cli("outputs-some", kCohort, "--outputs intervals,patients");
+  ASSERT_EQ(some.status, 0) << some.err;
+  EXPECT_FALSE(fs::exists(some.dir / "out" / "timeseries.csv"));
+  for (const char* f : {"intervals.csv", "patients.csv", "summary.json", "scenario.yaml"})
+    EXPECT_TRUE(fs::exists(some.dir / "out" / f)) << f;
+  const auto no_series = test::simulate_cli("outputs-no-series", kCohort, "--no-timeseries");
+  ASSERT_EQ(no_series.status, 0) << no_series.err;
+  EXPECT_FALSE(fs::exists(no_series.dir / "out" / "timeseries.csv"));
+  EXPECT_TRUE(fs::exists(no_series.dir / "out" / "intervals.csv"));
+  // The same intervals whether or not the grid is filled.
+  EXPECT_EQ(test::slurp(some.dir / "out" / "intervals.csv"), test::slurp(no_series.dir / "out" / "intervals.csv"));
+  const auto bad = test::simulate_cli("outputs-bad", kCohort, "--outputs intervalz");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(test::contains(bad.err, "--outputs: intervalz: unknown output (known: timeseries, patients, intervals)"))
+      << bad.err;
+  EXPECT_FALSE(fs::exists(bad.dir / "out"));
+}
+
+TEST(CommandLineOutputs, DosesAfterTheEndAreReported) {
+  // 8 doses every 21 days start on days 0..147; the run ends at day 140.
+  const auto r = test::simulate_cli("outputs-after-end", kCohort);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(test::contains(r.out, "warning: 1 of 8 planned doses fall after the end of the simulation (140 d)"))
+      << r.out;
+  const std::string summary = test::slurp(r.dir / "out" / "summary.json");
+  EXPECT_TRUE(test::contains(summary, "\"after_until\": 1")) << summary;
+  // The last interval (day 126) is cut short of its 21 days: truncated, no trough.
+  const std::string intervals = test::slurp(r.dir / "out" / "intervals.csv");
+  EXPECT_TRUE(test::contains(intervals, "\n0,6,126,140,")) << intervals;
+  const size_t row = intervals.find("\n0,6,126,140,");
+  const std::string line = intervals.substr(row + 1, intervals.find('\n', row + 1) - row - 1);
+  EXPECT_EQ(line.back(), '1') << line;                          // truncated
+  EXPECT_TRUE(test::contains(line, ",,")) << line;              // no trough
 }
 
 }  // namespace
