@@ -8,6 +8,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include "core/aligned.h"
 #include "core/random.h"
@@ -153,32 +154,50 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
   };
 
   CohortSummary summary;
-  std::vector<PatientRecord> chunk;
-  std::vector<std::vector<std::string>> encoded;  // per patient of the chunk, when the sink encodes
+  // Two chunks in flight: while the sink takes one in patient order on this thread,
+  // the workers simulate the next (the sink's writing would otherwise leave them idle).
+  struct Chunk {
+    long first = 0, count = 0;
+    std::vector<PatientRecord> records;
+    std::vector<std::vector<std::string>> encoded;  // per patient, when the sink encodes
+  };
   const bool encodes = sink.encodes();
-  for (long first = 0; first < sim.patients; first += o.chunk) {
-    const long count = std::min(o.chunk, sim.patients - first);
-    chunk.resize(count);
-    if (encodes) encoded.resize(count);
-    tbb::parallel_for(tbb::blocked_range<long>(0, count), [&](const tbb::blocked_range<long>& range) {
+  auto simulate_chunk = [&](Chunk& c, long first) {
+    c.first = first;
+    c.count = std::min(o.chunk, sim.patients - first);
+    c.records.resize(c.count);
+    if (encodes) c.encoded.resize(c.count);
+    tbb::parallel_for(tbb::blocked_range<long>(0, c.count), [&](const tbb::blocked_range<long>& range) {
       Worker& w = *workers.local();
       for (long k = range.begin(); k < range.end(); ++k) {
         simulate_one(w, first + k);
-        if (encodes) sink.encode(w.r, encoded[k]);
+        if (encodes) sink.encode(w.r, c.encoded[k]);
         // The worker takes the slot's buffers in exchange, so nothing is copied.
-        std::swap(chunk[k], w.r);
+        std::swap(c.records[k], w.r);
       }
     });
-    for (long k = 0; k < count; ++k) {
-      const PatientRecord& r = chunk[k];
+  };
+  auto deliver_chunk = [&](const Chunk& c) {
+    for (long k = 0; k < c.count; ++k) {
+      const PatientRecord& r = c.records[k];
       ++summary.patients;
       if (!r.ok) ++summary.failed;
       if (r.ok) ++summary.solvers[r.solver];
       if (!r.ok && o.on_failure) o.on_failure(r.index, r.error_time_day, r.error);
-      if (encodes) sink.deliver(r, encoded[k]);
+      if (encodes) sink.deliver(r, c.encoded[k]);
       else sink.patient(r);
     }
+  };
+  Chunk ready, next;
+  simulate_chunk(ready, 0);
+  for (long first = o.chunk; first < sim.patients; first += o.chunk) {
+    tbb::task_group group;
+    group.run([&] { simulate_chunk(next, first); });
+    deliver_chunk(ready);
+    group.wait();
+    std::swap(ready, next);
   }
+  deliver_chunk(ready);
   sink.end();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
