@@ -41,6 +41,27 @@ class Observer {
   virtual void end(const PatientView& /*v*/, PatientRecord& /*r*/) {}
 };
 
+// An observer that fills one table of the record: declares it once per cohort and
+// starts it empty for each patient.
+class TableObserver : public Observer {
+ protected:
+  void declare_table(CohortInfo& info, TableSchema schema) {
+    schema_ = std::make_shared<const TableSchema>(std::move(schema));
+    index_ = info.tables.size();
+    info.tables.push_back(schema_);
+  }
+  // The patient's table, empty; valid until the record's tables are resized.
+  Table& start_table(PatientRecord& r) {
+    r.tables[index_] = Table(schema_);
+    return r.tables[index_];
+  }
+  size_t table_index() const { return index_; }
+
+ private:
+  std::shared_ptr<const TableSchema> schema_;
+  size_t index_ = 0;
+};
+
 // The observers every run has, in the order they are called: the output grid, the
 // exposure per dosing interval of the analyte column, the terminal half-life.
 std::vector<std::unique_ptr<Observer>> standard_observers(const Model& model, double molecular_weight,

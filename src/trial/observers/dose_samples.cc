@@ -12,7 +12,7 @@ namespace icsim {
 
 namespace {
 
-class DoseSamples final : public Observer {
+class DoseSamples final : public TableObserver {
  public:
   DoseSamples(const Model& m, std::vector<DoseSample> samples)
       : samples_(std::move(samples)), outputs_(m.outputs().size()), row_(4 + outputs_), tmp_(m.size()) {
@@ -20,19 +20,14 @@ class DoseSamples final : public Observer {
   }
 
   void describe(CohortInfo& info) override {
-    auto schema = std::make_shared<TableSchema>();
-    schema->name = "samples";
-    schema->columns = {"dose", "kind", "after_dose_day", "time_day"};  // kind: 0 pre-dose, 1 end of infusion, 2 after
-    schema->columns.insert(schema->columns.end(), columns_.begin(), columns_.end());
-    schema->row_label = "sample";
-    schema_ = schema;
-    index_ = info.tables.size();
-    info.tables.push_back(schema);
+    // kind: 0 pre-dose, 1 end of infusion, 2 a time after the dose
+    std::vector<std::string> columns = {"dose", "kind", "after_dose_day", "time_day"};
+    columns.insert(columns.end(), columns_.begin(), columns_.end());
+    declare_table(info, {"samples", columns, false, "sample"});
   }
 
   void begin(const PatientView&, PatientRecord& r) override {
-    r.tables[index_] = Table(schema_);
-    table_ = &r.tables[index_];
+    table_ = &start_table(r);
     pending_.clear();
     doses_ = 0;
   }
@@ -122,8 +117,6 @@ class DoseSamples final : public Observer {
   size_t outputs_;
   std::vector<std::string> columns_;
   std::vector<double> row_, predose_, tmp_;
-  std::shared_ptr<const TableSchema> schema_;
-  size_t index_ = 0;
   Table* table_ = nullptr;
   std::vector<Pending> pending_;
   long doses_ = 0;

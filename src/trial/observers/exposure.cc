@@ -18,19 +18,16 @@ namespace {
 
 enum Column { kStart, kEnd, kDose, kCmax, kTmax, kCtrough, kAuc, kCavg, kTruncated, kColumns };
 
-class Exposure final : public Observer {
+class Exposure final : public TableObserver {
  public:
   Exposure(int analyte, int auc_state, double mw) : analyte_(analyte), auc_(auc_state), scale_(mw * 1e-6) {}
 
   void describe(CohortInfo& info) override {
-    auto schema = std::make_shared<TableSchema>();
-    schema->name = "intervals";
-    schema->columns = {"start_day",         "end_day",           "dose_mg",        "cmax_ug_per_mL", "tmax_day",
-                       "ctrough_ug_per_mL", "auc_ug_day_per_mL", "cavg_ug_per_mL", "truncated"};
-    schema->row_label = "interval";
-    schema_ = schema;
-    index_ = info.tables.size();
-    info.tables.push_back(schema);
+    declare_table(info, {"intervals",
+                         {"start_day", "end_day", "dose_mg", "cmax_ug_per_mL", "tmax_day", "ctrough_ug_per_mL",
+                          "auc_ug_day_per_mL", "cavg_ug_per_mL", "truncated"},
+                         false,
+                         "interval"});
     info.statistics.push_back({"first_interval",
                                "first dosing interval",
                                "intervals",
@@ -51,8 +48,7 @@ class Exposure final : public Observer {
   }
 
   void begin(const PatientView&, PatientRecord& r) override {
-    r.tables[index_] = Table(schema_);
-    table_ = &r.tables[index_];
+    table_ = &start_table(r);
     open_ = pending_ = false;
   }
 
@@ -138,8 +134,6 @@ class Exposure final : public Observer {
 
   int analyte_, auc_;
   double scale_;  // nM*day -> ug*day/mL
-  std::shared_ptr<const TableSchema> schema_;
-  size_t index_ = 0;
   Table* table_ = nullptr;
   std::array<double, kColumns> row_{}, closing_{};
   double auc_at_start_ = 0, nominal_ = 0;

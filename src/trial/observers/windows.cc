@@ -18,7 +18,7 @@ namespace {
 
 enum Column { kFrom, kTo, kAuc, kCavg, kCmax, kCmin, kColumns };
 
-class Windows final : public Observer {
+class Windows final : public TableObserver {
  public:
   Windows(const Model& m, std::vector<ExposureWindow> windows, double mw)
       : windows_(std::move(windows)),
@@ -27,14 +27,11 @@ class Windows final : public Observer {
         scale_(mw * 1e-6) {}
 
   void describe(CohortInfo& info) override {
-    auto schema = std::make_shared<TableSchema>();
-    schema->name = "windows";
-    schema->columns = {"from_day", "to_day", "auc_ug_day_per_mL", "cavg_ug_per_mL", "cmax_ug_per_mL",
-                       "cmin_ug_per_mL"};
-    schema->row_label = "window";
-    schema_ = schema;
-    index_ = info.tables.size();
-    info.tables.push_back(schema);
+    declare_table(info, {"windows",
+                         {"from_day", "to_day", "auc_ug_day_per_mL", "cavg_ug_per_mL", "cmax_ug_per_mL",
+                          "cmin_ug_per_mL"},
+                         false,
+                         "window"});
     info.statistics.push_back({"windows",
                                "",
                                "windows",
@@ -46,8 +43,7 @@ class Windows final : public Observer {
   }
 
   void begin(const PatientView&, PatientRecord& r) override {
-    r.tables[index_] = Table(schema_);
-    table_ = &r.tables[index_];
+    table_ = &start_table(r);
     rows_.assign(windows_.size(), {});
     for (size_t w = 0; w < windows_.size(); ++w) {  // a window the run never reaches stays empty
       rows_[w].fill(std::numeric_limits<double>::quiet_NaN());
@@ -120,8 +116,6 @@ class Windows final : public Observer {
   std::vector<ExposureWindow> windows_;
   int analyte_, auc_;
   double scale_;
-  std::shared_ptr<const TableSchema> schema_;
-  size_t index_ = 0;
   Table* table_ = nullptr;
   std::vector<std::array<double, kColumns>> rows_;
   std::vector<bool> open_, done_;
