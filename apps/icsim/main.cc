@@ -1,6 +1,8 @@
 // icsim command line: parses flags and calls the library.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -107,6 +109,33 @@ void print_agent_detail(const std::string& id) {
   fmt::print("\n");
 }
 
+// SIGINT and SIGTERM ask the run to stop: the handler only sets a lock-free flag
+// (async-signal-safe); the cohort sees it before the next patient, the writer removes
+// its temporary directory as the error unwinds, and icsim exits with 128 + the signal.
+// SA_RESETHAND: a second signal ends the process at once (what it leaves behind is
+// removed by the next run into the same directory).
+std::atomic<bool> g_stop{false};
+volatile std::sig_atomic_t g_signal = 0;
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
+  g_stop.store(true, std::memory_order_relaxed);
+}
+
+void catch_stop_signals() {
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    // A signal ignored when icsim started (`icsim ... &` in a script, nohup) stays ignored.
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,6 +200,8 @@ int main(int argc, char** argv) {
     }
     icsim::RunOptions o;
     o.threads = threads;
+    o.stop = &g_stop;
+    catch_stop_signals();
     o.outputs = outputs;
     if (no_timeseries) {
       if (!outputs.empty()) throw icsim::InputError("--no-timeseries", 0, "", "give either --outputs or --no-timeseries");
@@ -188,6 +219,9 @@ int main(int argc, char** argv) {
     fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results in {}: {}\n", s.scenario, s.agent, s.patients,
                s.failed, s.seconds, s.statistics, out, fmt::join(s.files, ", "));
     return s.failed == s.patients ? 1 : 0;
+  } catch (const icsim::Interrupted& e) {
+    fmt::print(stderr, "icsim: {}\n", e.what());
+    return 128 + (g_signal ? static_cast<int>(g_signal) : SIGINT);
   } catch (const icsim::InputError& e) {
     fmt::print(stderr, "icsim: error: {}\n", e.what());
     return 2;

@@ -36,4 +36,11 @@ class SolverError : public std::runtime_error {
   std::string reason_;
 };
 
+// A run stopped on request (RunOptions::stop, set by icsim on SIGINT or SIGTERM)
+// before it finished; nothing was written.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted before the run finished; nothing was written") {}
+};
+
 }  // namespace icsim

@@ -13,6 +13,7 @@
 // column names (include/icsim/record.h).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -57,6 +58,10 @@ struct RunOptions {
   // name such as "intervals"), or not to write ("-timeseries"); empty: all.
   // summary.json and scenario.yaml are always written.
   std::vector<std::string> outputs;
+  // When set and it becomes true (e.g. from a signal handler: it is lock-free), no
+  // further patient is started and the run throws icsim::Interrupted; a patient being
+  // simulated finishes first. simulate_to_directory then writes nothing.
+  const std::atomic<bool>* stop = nullptr;
   // True when the options can be used; else `why` says what is wrong.
   bool is_valid(std::string* why) const;
 };

@@ -7,7 +7,15 @@
 #include <numeric>
 #include <system_error>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -83,14 +91,140 @@ std::string header(const std::vector<std::string>& columns) {
 
 }  // namespace
 
-DirectoryWriter::DirectoryWriter(std::string dir, const Scenario& s, std::vector<std::string> outputs)
-    : dir_(std::move(dir)), scenario_(s), outputs_(std::move(outputs)) {
-  fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
-  tmp_ = parent / fmt::format(".{}.tmp-{}", dir_.filename().string(), ::getpid());
+namespace {
+
+// DIR as given, without trailing separators (`-o out/` is `out`); "." and ".." are
+// made absolute so that the directory has a name and a parent.
+fs::path output_path(const std::string& given) {
+  std::string s = given;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  if (s.empty()) throw InputError("-o", 0, "", "the output directory is empty");
+  fs::path p(s);
+  const std::string name = p.filename().string();
+  if (name == "." || name == "..") {
+    std::error_code ec;
+    p = fs::absolute(p, ec).lexically_normal();
+    std::string a = p.string();
+    while (a.size() > 1 && a.back() == '/') a.pop_back();
+    p = a;
+  }
+  if (p == p.root_path()) throw InputError(given, 0, "", "cannot use the root directory as the output directory");
   std::error_code ec;
-  fs::remove_all(tmp_, ec);
-  fs::create_directories(tmp_, ec);
-  if (ec) throw InputError(dir_.string(), 0, "", "cannot create the output directory: " + ec.message());
+  if (fs::is_symlink(p, ec)) {  // replace the directory it points to, not the link
+    const fs::path target = fs::canonical(p, ec);
+    if (!ec) p = target;
+  }
+  // The current directory, or one holding it, cannot be swapped out from under us.
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec && fs::exists(p)) {
+    const fs::path canon = fs::canonical(p, ec);
+    if (!ec) {
+      const auto [end, _] = std::mismatch(canon.begin(), canon.end(), cwd.begin(), cwd.end());
+      if (end == canon.end())
+        throw InputError(given, 0, "",
+                         "cannot use the current directory (or one holding it) as the output directory: a run "
+                         "replaces its output directory as a whole; give a new directory, e.g. -o results");
+    }
+  }
+  return p;
+}
+
+// The names icsim writes into DIR; an existing DIR may be replaced only when it holds
+// nothing else (besides these, the files its summary.json lists), so that replacing
+// it never deletes a user's file.
+void check_replaceable(const fs::path& dir, const std::string& shown) {
+  std::vector<std::string> ours = {"timeseries.csv", "patients.csv", "intervals.csv", "samples.csv",
+                                   "windows.csv",    "summary.json", "scenario.yaml"};
+  {
+    std::ifstream in(dir / "summary.json");
+    if (in) {
+      const json j = json::parse(in, nullptr, false);
+      if (j.is_object() && j.contains("files") && j["files"].is_array())
+        for (const auto& f : j["files"])
+          if (f.is_string()) ours.push_back(f.get<std::string>());
+    }
+  }
+  std::vector<std::string> foreign;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    std::error_code ec2;
+    if (!e.is_regular_file(ec2) || std::find(ours.begin(), ours.end(), name) == ours.end())
+      foreign.push_back(e.is_directory(ec2) ? name + "/" : name);
+  }
+  if (ec) throw InputError(shown, 0, "", "cannot read the output directory: " + ec.message());
+  if (foreign.empty()) return;
+  std::sort(foreign.begin(), foreign.end());
+  const size_t n = foreign.size();
+  if (n > 3) foreign.resize(3);
+  throw InputError(shown, 0, "",
+                   fmt::format("the output directory holds {} that icsim did not write ({}{}); a run replaces its "
+                               "output directory as a whole, so give a new or empty directory, or move them",
+                               n == 1 ? "a file" : fmt::format("{} files", n), fmt::join(foreign, ", "),
+                               n > 3 ? ", ..." : ""));
+}
+
+bool process_gone(long pid) { return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+// Temporaries beside DIR that a killed run left: ".NAME.tmp-PID-XXXXXXXX" (a run
+// being written) and ".NAME.old-PID-XXXXXXXX" (a replaced DIR being removed), whose
+// process no longer exists. (Process ids are of this machine: a directory shared
+// over the network with a run on another machine is not safe anyway.)
+void remove_stale_temporaries(const fs::path& parent, const std::string& name) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    const std::string f = e.path().filename().string();
+    for (const char* kind : {".tmp-", ".old-"}) {
+      const std::string prefix = "." + name + kind;
+      if (f.size() <= prefix.size() || f.compare(0, prefix.size(), prefix) != 0) continue;
+      long pid = 0;
+      const char* first = f.data() + prefix.size();
+      const auto r = std::from_chars(first, f.data() + f.size(), pid);
+      if (r.ptr == first || (r.ptr != f.data() + f.size() && *r.ptr != '-')) continue;
+      std::error_code ec2;
+      if (process_gone(pid)) fs::remove_all(e.path(), ec2);
+    }
+  }
+}
+
+// A fresh sibling of DIR named ".NAME.KIND-PID-RANDOM", created by mkdir (which
+// fails rather than follows an existing name), so its name cannot be guessed and
+// taken over in a shared parent.
+fs::path fresh_sibling(const fs::path& parent, const std::string& name, const char* kind, bool create) {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const fs::path p = parent / fmt::format(".{}.{}-{}-{:08x}", name, kind, ::getpid(), rd());
+    if (!create) {
+      std::error_code ec;
+      if (!fs::exists(fs::symlink_status(p, ec))) return p;
+      continue;
+    }
+    if (::mkdir(p.c_str(), 0777) == 0) return p;
+    if (errno != EEXIST) return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+DirectoryWriter::DirectoryWriter(std::string dir, const Scenario& s, std::vector<std::string> outputs)
+    : shown_(dir), scenario_(s), outputs_(std::move(outputs)) {
+  // Everything about DIR that would stop the run is found here, before simulating.
+  dir_ = output_path(dir);
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir_, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st))
+      throw InputError(shown_, 0, "", "exists and is not a directory: give a directory to write the results into");
+    check_replaceable(dir_, shown_);
+  }
+  const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec) throw InputError(shown_, 0, "", "cannot create the output directory: " + ec.message());
+  remove_stale_temporaries(parent, dir_.filename().string());
+  tmp_ = fresh_sibling(parent, dir_.filename().string(), "tmp", true);
+  if (tmp_.empty())
+    throw InputError(shown_, 0, "", fmt::format("cannot create the output directory: {}", std::strerror(errno)));
 }
 
 DirectoryWriter::~DirectoryWriter() {
@@ -127,9 +261,25 @@ void DirectoryWriter::begin(const CohortInfo& info) {
   for (const auto& o : outputs_)
     if (std::find(known.begin(), known.end(), o.rfind('-', 0) == 0 ? o.substr(1) : o) == known.end())
       throw InputError("--outputs", 0, o, fmt::format("unknown output (known: {})", fmt::join(known, ", ")));
+  // Refuse, before simulating, a run whose files would not fit on an ordinary disk.
+  {
+    const double patients = static_cast<double>(scenario_.simulation.patients);
+    const double series_columns = static_cast<double>(info.columns.size() + (info.observed ? 1 : 0) + 2);
+    const double series = wanted("timeseries") ? static_cast<double>(info.times.size()) * series_columns : 0.0;
+    // About 8 bytes a field in timeseries.csv (measured: 7); patients.csv and
+    // intervals.csv are small beside it.
+    const double bytes = patients * (series * 8.0 + 100.0 * 12.0 + static_cast<double>(info.doses_planned) * 120.0);
+    if (bytes > kMaxOutputBytes)
+      throw InputError(scenario_.file, 0, "simulation",
+                       fmt::format("the results would take about {:.3g} GB on disk ({:g} patients x {} output times "
+                                   "x {:g} columns in timeseries.csv); the limit is {:g} GB: lower "
+                                   "simulation.patients or until, raise output_every, or leave timeseries.csv out "
+                                   "(--no-timeseries)",
+                                   bytes / 1e9, patients, info.times.size(), series_columns, kMaxOutputBytes / 1e9));
+  }
   auto open = [&](const std::string& name, int table, const std::string& head) {
     File f{name, std::fopen((tmp_ / name).c_str(), "w"), table};
-    if (!f.f) throw InputError(dir_.string(), 0, "", "cannot write " + name);
+    if (!f.f) throw InputError(shown_, 0, "", "cannot write " + name);
     std::fputs(head.c_str(), f.f);
     files_.push_back(f);
     return static_cast<int>(files_.size()) - 1;
@@ -339,14 +489,16 @@ void DirectoryWriter::end() {
     ok = f && std::fputs(text.c_str(), f) >= 0 && ok;
     if (f) ok = std::fclose(f) == 0 && ok;
   };
-  write("summary.json", s.dump(1) + "\n");
+  // Names and ids are the user's bytes: invalid UTF-8 is written as U+FFFD rather
+  // than failing the run after it has finished.
+  write("summary.json", s.dump(1, ' ', false, json::error_handler_t::replace) + "\n");
   write("scenario.yaml", resolved_scenario_yaml(scenario_));
   for (auto& file : files_) {
     ok = std::fflush(file.f) == 0 && ok;
     ok = std::fclose(file.f) == 0 && ok;
     file.f = nullptr;
   }
-  if (!ok) throw InputError(dir_.string(), 0, "", "writing the output files failed (disk full?)");
+  if (!ok) throw InputError(shown_, 0, "", "writing the output files failed (disk full?)");
 }
 
 std::string DirectoryWriter::statistics_summary() const {
@@ -384,14 +536,48 @@ std::string DirectoryWriter::statistics_summary() const {
 }
 
 void DirectoryWriter::commit() {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw InputError(dir_.string(), 0, "", "cannot create the output directory: " + ec.message());
-  for (const std::string& f : files()) {
-    fs::rename(tmp_ / f, dir_ / f, ec);
-    if (ec) throw InputError(dir_.string(), 0, "", fmt::format("cannot move {} into place: {}", f, ec.message()));
+  // The finished directory replaces DIR as a whole, so DIR holds one run's files,
+  // never one run's CSV with another's JSON. Another run may swap its own DIR in at
+  // the same time: then the last one in wins, whole.
+  const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+  const std::string name = dir_.filename().string();
+  auto fail = [&](const char* what) {
+    throw InputError(shown_, 0, "", fmt::format("cannot move the results into place ({}): {}", what,
+                                                std::strerror(errno)));
+  };
+  for (int attempt = 0;; ++attempt) {
+    if (attempt == 100) fail("other runs kept replacing it");
+    // DIR absent (or an empty directory): one rename.
+    if (::rename(tmp_.c_str(), dir_.c_str()) == 0) break;
+    if (errno != ENOTEMPTY && errno != EEXIST) fail("rename");
+#ifdef RENAME_EXCHANGE
+    // Swap the two in one step: DIR is never missing; tmp_ then holds the old DIR.
+    if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) == 0) {
+      std::error_code ec;
+      fs::remove_all(tmp_, ec);  // a crash here leaves the old results in tmp_: the next run removes them
+      break;
+    }
+    if (errno == ENOENT) continue;  // DIR went away meanwhile: a plain rename again
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail("exchange");
+#endif
+    // No atomic exchange on this file system: move DIR aside, then the new one in. A
+    // crash between the two renames leaves no DIR, the old results in
+    // .NAME.old-PID-XXXXXXXX and the new ones in .NAME.tmp-PID-XXXXXXXX beside it (both
+    // whole, neither mixed); the next run into DIR removes both.
+    const fs::path aside = fresh_sibling(parent, name, "old", false);
+    if (aside.empty()) fail("no name for the old directory");
+    if (::rename(dir_.c_str(), aside.c_str()) != 0) {
+      if (errno == ENOENT) continue;
+      fail("moving the old directory aside");
+    }
+    const bool moved = ::rename(tmp_.c_str(), dir_.c_str()) == 0;
+    const int err = errno;
+    std::error_code ec;
+    fs::remove_all(aside, ec);
+    if (moved) break;
+    errno = err;
+    if (err != ENOTEMPTY && err != EEXIST) fail("rename");
   }
-  fs::remove_all(tmp_, ec);
   committed_ = true;
 }
 

@@ -7,8 +7,9 @@
 //   scenario.yaml   the scenario as run, agent written out in full: re-running it
 //                   gives byte-identical results (src/io/scenario_writer.h)
 // Text is encoded in the worker threads (ResultSink::encode) and written in patient
-// order. Files are written to a temporary sibling directory and moved into place
-// only when the whole run has succeeded, so a failed run leaves nothing half-written.
+// order. Files are written to a temporary sibling directory (.NAME.tmp-PID-RANDOM),
+// which replaces DIR as a whole only when the whole run has succeeded, so a failed
+// or interrupted run leaves DIR as it was and nothing half-written.
 #pragma once
 
 #include <cstdio>
@@ -22,20 +23,28 @@
 
 namespace icsim {
 
+// A run whose files are estimated above this (bytes) is refused before simulating.
+inline constexpr double kMaxOutputBytes = 20e9;
+
 class DirectoryWriter final : public ResultSink {
  public:
   // `outputs` names the files to write ("timeseries", "patients", a table's name such
-  // as "intervals"); empty: all. summary.json is always written.
+  // as "intervals"); empty: all. summary.json is always written. Throws InputError,
+  // before anything is simulated, when DIR cannot be used: it is a file, it holds
+  // files icsim did not write (a run replaces DIR as a whole), it is the current
+  // directory, or its parent cannot be written. Removes the temporaries that killed
+  // runs into DIR left beside it.
   DirectoryWriter(std::string dir, const Scenario& s, std::vector<std::string> outputs = {});
   ~DirectoryWriter() override;  // removes the temporary directory unless committed
 
+  // Throws InputError when the files would exceed kMaxOutputBytes.
   void begin(const CohortInfo& info) override;
   void patient(const PatientRecord& r) override;
   void end() override;
   bool encodes() const override { return true; }
   void encode(const PatientRecord& r, std::vector<std::string>& out) const override;
   void deliver(const PatientRecord& r, const std::vector<std::string>& encoded) override;
-  // Moves the finished files into the output directory.
+  // Puts the finished directory in place of DIR (see commit() for what a crash leaves).
   void commit();
 
   long failed() const { return failed_; }
@@ -53,6 +62,7 @@ class DirectoryWriter final : public ResultSink {
   };
   bool wanted(const std::string& what) const;
   void tally(const PatientRecord& r);
+  std::string shown_;  // DIR as the user wrote it, for messages
   std::filesystem::path dir_, tmp_;
   const Scenario& scenario_;
   std::vector<std::string> outputs_;

@@ -92,6 +92,19 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     info.solver = probe.solver_for(typical.data(), schedule.first_dose_time());
     probe.describe(info);
   }
+  // The results of the patients in flight (two chunks) are held in memory: refuse a
+  // run that would need more than kMaxInFlightBytes for them before starting it.
+  if (o.keep_series && !times.empty()) {
+    const double in_flight = static_cast<double>(std::min<long>(sim.patients, 2 * o.chunk));
+    const double columns = static_cast<double>(info.columns.size() + (observed ? 1 : 0));
+    const double bytes = in_flight * static_cast<double>(times.size()) * columns * 16.0;  // value + its text
+    if (bytes > kMaxInFlightBytes)
+      throw InputError(s.file, 0, "simulation",
+                       fmt::format("the output grid would hold about {:.3g} GB in memory ({:g} patients in flight x "
+                                   "{} output times x {:g} columns, 16 bytes each); the limit is {:g} GB: raise "
+                                   "simulation.output_every or lower until, or leave the grid out (--no-timeseries)",
+                                   bytes / 1e9, in_flight, times.size(), columns, kMaxInFlightBytes / 1e9));
+  }
   sink.begin(info);
 
   std::unique_ptr<tbb::global_control> limit;
@@ -162,6 +175,9 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     std::vector<std::vector<std::string>> encoded;  // per patient, when the sink encodes
   };
   const bool encodes = sink.encodes();
+  // RunOptions::stop: no patient starts after it is set; the run throws once the
+  // workers have returned (a chunk cut short is never delivered).
+  auto stopped = [&] { return o.stop && o.stop->load(std::memory_order_relaxed); };
   auto simulate_chunk = [&](Chunk& c, long first) {
     c.first = first;
     c.count = std::min(o.chunk, sim.patients - first);
@@ -170,6 +186,7 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     tbb::parallel_for(tbb::blocked_range<long>(0, c.count), [&](const tbb::blocked_range<long>& range) {
       Worker& w = *workers.local();
       for (long k = range.begin(); k < range.end(); ++k) {
+        if (stopped()) return;  // the chunk is thrown away below
         simulate_one(w, first + k);
         if (encodes) sink.encode(w.r, c.encoded[k]);
         // The worker takes the slot's buffers in exchange, so nothing is copied.
@@ -189,12 +206,15 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     }
   };
   Chunk ready, next;
+  if (stopped()) throw Interrupted();
   simulate_chunk(ready, 0);
+  if (stopped()) throw Interrupted();
   for (long first = o.chunk; first < sim.patients; first += o.chunk) {
     tbb::task_group group;
     group.run([&] { simulate_chunk(next, first); });
     deliver_chunk(ready);
     group.wait();
+    if (stopped()) throw Interrupted();
     std::swap(ready, next);
   }
   deliver_chunk(ready);
