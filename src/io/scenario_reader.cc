@@ -28,6 +28,11 @@ YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
   } catch (const YAML::Exception& e) {
     throw InputError("--set", 0, key, "malformed value: " + e.msg);
   }
+  try {
+    reject_duplicate_keys(value, "--set", key);
+  } catch (const InputError& e) {  // its line is within the value: name --set and the key
+    throw InputError("--set", 0, e.key(), e.reason());
+  }
   std::vector<std::string> parts;
   size_t start = 0;
   for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1)

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -13,12 +15,35 @@
 namespace icsim {
 
 namespace {
+// Collections already checked. An alias refers to its anchor's node itself, so a
+// document of nested aliases ("billion laughs": 1 KB, 9 levels of 9 aliases) has
+// few distinct nodes but 9^9 paths through them: each node is checked once, at the
+// first path that reaches it. yaml-cpp nodes have identity (`is`) but no hash;
+// they are bucketed by their position in the text.
+class Visited {
+ public:
+  bool insert(const YAML::Node& n) {
+    auto& bucket = by_pos_[n.Mark().pos];
+    for (const auto& m : bucket)
+      if (m.is(n)) return false;
+    bucket.push_back(n);
+    return true;
+  }
+
+ private:
+  std::unordered_map<int, std::vector<YAML::Node>> by_pos_;
+};
+
 // YAML parsers keep one of two equal keys silently; a key written twice is an error,
 // and so is a key that is not a plain name.
-void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where) {
+void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where,
+                           Visited& visited) {
+  if (!n.IsSequence() && !n.IsMap()) return;
+  if (!visited.insert(n)) return;
   if (n.IsSequence()) {
-    for (size_t i = 0; i < n.size(); ++i) reject_duplicate_keys(n[i], path, fmt::format("{}[{}]", where, i));
-  } else if (n.IsMap()) {
+    for (size_t i = 0; i < n.size(); ++i)
+      reject_duplicate_keys(n[i], path, fmt::format("{}[{}]", where, i), visited);
+  } else {
     std::map<std::string, int> seen;
     for (const auto& kv : n) {
       if (!kv.first.IsScalar())
@@ -28,18 +53,43 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const s
       const int line = kv.first.Mark().line + 1;
       auto [it, fresh] = seen.emplace(k, line);
       if (!fresh) throw InputError(path, line, key, fmt::format("key given twice (first at line {})", it->second));
-      reject_duplicate_keys(kv.second, path, key);
+      reject_duplicate_keys(kv.second, path, key, visited);
     }
   }
 }
 }  // namespace
 
+void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where) {
+  Visited visited;
+  reject_duplicate_keys(n, path, where, visited);
+}
+
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path);
+  // Only regular files, and only up to kMaxInputBytes: a directory, /dev/zero or a
+  // runaway file would otherwise be read until memory runs out. Pipes (`<(...)`) are
+  // read with the same bound.
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(st)) throw InputError(path, 0, "", "is a directory, not a YAML file");
+  if (std::filesystem::is_regular_file(st) && std::filesystem::file_size(path, ec) > kMaxInputBytes && !ec)
+    throw InputError(path, 0, "",
+                     fmt::format("the file is {} bytes; input files are limited to {} MB",
+                                 std::filesystem::file_size(path, ec), kMaxInputBytes >> 20));
+  if (std::filesystem::is_block_file(st) || std::filesystem::is_character_file(st) ||
+      std::filesystem::is_socket(st))
+    throw InputError(path, 0, "", "is a device or socket, not a YAML file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_yaml_text(ss.str(), path);
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxInputBytes) break;
+  }
+  if (text.size() > kMaxInputBytes)
+    throw InputError(path, 0, "", fmt::format("more than {} MB; input files are limited to that", kMaxInputBytes >> 20));
+  if (in.bad()) throw InputError(path, 0, "", "cannot read the file");
+  return load_yaml_text(text, path);
 }
 
 YAML::Node load_yaml_text(const std::string& text, const std::string& path) {

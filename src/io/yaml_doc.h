@@ -12,8 +12,16 @@
 
 namespace icsim {
 
-// Loads a YAML file; malformed YAML and unreadable files become InputError.
+// Input files larger than this are refused (scenario and agent files are a few KB).
+inline constexpr size_t kMaxInputBytes = size_t{16} << 20;
+
+// Loads a YAML file; malformed YAML, unreadable files, directories, devices and files
+// over kMaxInputBytes become InputError.
 YAML::Node load_yaml_file(const std::string& path);
+// Rejects a key written twice in one mapping, or a key that is not a plain name,
+// naming `where` (the dotted key of `n`) in errors. Each node is checked once however
+// many aliases refer to it.
+void reject_duplicate_keys(const YAML::Node& n, const std::string& path, const std::string& where);
 // The same for text already read; `path` names it in errors.
 YAML::Node load_yaml_text(const std::string& text, const std::string& path);
 

@@ -17,9 +17,15 @@ struct DoseSpec {
   std::string text;    // as written, e.g. "2.5 mg/kg"
 };
 
+// Infusions shorter than this (day; 0.0864 s) are given as a bolus: the schedule
+// merges times closer than Schedule::kEps (1e-9 day), so an infusion that short
+// would start and end at one stop and give nothing. The difference from a true
+// 0.0864 s infusion is below anything the output shows.
+inline constexpr double kShortestInfusionDay = 1e-6;
+
 struct Phase {
   DoseSpec dose;
-  double infusion_day = 0.0;   // 0: IV bolus
+  double infusion_day = 0.0;   // 0: IV bolus (as is anything below kShortestInfusionDay)
   double every_day = 0.0;      // interval of a regular schedule
   int doses = 1;
   bool has_start = false;

@@ -30,7 +30,7 @@ DoseFeed::DoseFeed(const Regimen& r, const Covariates& c, double mw) {
       scale = it->second;
     }
     PhaseCursor p;
-    p.dose.duration_day = ph.infusion_day;
+    p.dose.duration_day = ph.infusion_day < kShortestInfusionDay ? 0.0 : ph.infusion_day;
     if (ph.dose.basis == DoseBasis::kAmount) {
       p.dose.amount_nmol = ph.dose.value;
       p.dose.amount_mg = ph.dose.value / units::nmol_per_mg(mw);
