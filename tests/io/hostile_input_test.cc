@@ -1,0 +1,293 @@
+// A corpus of hostile input, interruption and concurrent runs (issue 9): what an
+// adversarial user found broke icsim's promise (bad input: a clear message, exit 2,
+// nothing written; a run writes DIR whole or not at all). Each case runs the built
+// binary. Table cases: the scenario, the arguments, the exit status and a fragment
+// of the message; a rejected case must leave no DIR and no temporary beside it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io/cli_support.h"
+
+namespace icsim {
+namespace {
+
+namespace fs = std::filesystem;
+using test::contains;
+
+const std::string kGood =
+    "name: ok\n"
+    "agent: belantamab-mafodotin\n"
+    "patient: {weight: 75 kg}\n"
+    "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
+    "simulation: {until: 168 d, output_every: 1 d}\n";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  s.replace(s.find(from), from.size(), to);
+  return s;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+  return s;
+}
+
+// 9 levels of 9 aliases (a "billion laughs"): 9^9 paths through 10 lists.
+std::string alias_bomb(const std::string& indent) {
+  std::string s = indent + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    s += indent + "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 9; ++k) s += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    s += "]\n";
+  }
+  return s;
+}
+
+bool temporaries_beside(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string f = e.path().filename().string();
+    if (f.find(".tmp-") != std::string::npos || f.find(".old-") != std::string::npos) return true;
+  }
+  return false;
+}
+
+struct Case {
+  std::string name;
+  std::string scenario;  // written to {dir}/s.yaml
+  std::string args;      // after "simulate"; {dir} is the case's directory. Empty: "{dir}/s.yaml -o {dir}/out"
+  int status;
+  std::string fragment;  // in stderr (or, for status 0, in stdout)
+  std::function<void(const fs::path&)> setup = nullptr;
+  double max_seconds = 60;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+struct Ran {
+  int status;
+  std::string out, err;
+  fs::path dir;
+  double seconds;
+};
+
+Ran run_case(const Case& c) {
+  const fs::path dir = test::temp_dir("hostile-" + c.name);
+  test::write_file(dir / "s.yaml", c.scenario);
+  if (c.setup) c.setup(dir);
+  const std::string args = replace_all(c.args.empty() ? "{dir}/s.yaml -o {dir}/out" : c.args, "{dir}", dir.string());
+  // Run in the case's directory ("-o ." must name it, never the test's).
+  const std::string cmd = "cd " + dir.string() + " && " + (c.name == "pipe-is-read" ? "cat s.yaml | " : "") +
+                          std::string(ICSIM_BINARY) + " simulate " + args + " >" + (dir / "stdout").string() +
+                          " 2>" + (dir / "stderr").string();
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = std::system(cmd.c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return {WEXITSTATUS(rc), test::slurp(dir / "stdout"), test::slurp(dir / "stderr"), dir, seconds};
+}
+
+std::vector<Case> cases() {
+  std::vector<Case> v;
+  // 1. `-o out/`: the temporary directory goes beside out, not into it.
+  v.push_back({"trailing-slash", kGood, "{dir}/s.yaml -o {dir}/out/", 0, "results in"});
+  v.push_back({"current-directory", kGood, "{dir}/s.yaml -o .", 2, "cannot use the current directory"});
+  // 3. Infusions below 1e-6 day are boluses: the dose is never lost (Cmax 44.54 as a bolus).
+  v.push_back({"infusion-1e-10-day", replace(kGood, "30 min", "1e-10 d"), "", 0, "Cmax 44.54 ug/mL"});
+  v.push_back({"infusion-50-microseconds", replace(kGood, "30 min", "0.00005 s"), "", 0, "Cmax 44.54 ug/mL"});
+  v.push_back({"infusion-1e-9-day", replace(kGood, "30 min", "1e-9 d"), "", 0, "Cmax 44.54 ug/mL"});
+  v.push_back({"infusion-2e-6-day", replace(kGood, "30 min", "2e-6 d"), "", 0, "Cmax 44.54 ug/mL"});
+  // 4. Alias bombs: each node is checked once.
+  v.push_back({"alias-bomb-description", replace(kGood, "name: ok\n", "name: ok\ndescription:\n" + alias_bomb("  ")), "",
+               0, "results in", nullptr, 5});
+  v.push_back({"set-duplicate-key", kGood, "{dir}/s.yaml -o {dir}/out --set 'patient={weight: 70 kg, weight: 80 kg}'", 2,
+               "--set: patient.weight: key given twice"});
+  v.push_back({"alias-duplicate-key-found", replace(kGood, "patient: {weight: 75 kg}\n",
+                                                    "x: &m {a: 1, a: 2}\npatient: {weight: 75 kg}\n"),
+               "", 2, "s.yaml:3: x.a: key given twice"});
+  v.push_back({"alias-bomb-agent-file", replace(kGood, "agent: belantamab-mafodotin", "agent: {file: a.yaml}"), "", 2,
+               "a.yaml:2: a0: unknown key",
+               [](const fs::path& d) { test::write_file(d / "a.yaml", "id: bomb\n" + alias_bomb("")); }, 5});
+  // 5. Input and output size.
+  v.push_back({"dev-zero", kGood, "/dev/zero -o {dir}/out", 2, "/dev/zero: is a device or socket, not a YAML file"});
+  v.push_back({"directory-as-scenario", kGood, "{dir} -o {dir}/out", 2, "is a directory, not a YAML file"});
+  v.push_back({"huge-file", kGood + "# " + std::string(17 << 20, 'x') + "\n", "", 2, "input files are limited to 16 MB"});
+  v.push_back({"stdin-is-read", kGood, "/dev/stdin -o {dir}/out <{dir}/s.yaml", 0, "results in"});
+  v.push_back({"pipe-is-read", kGood, "/dev/stdin -o {dir}/out", 0, "results in"});  // `cat s.yaml |` before
+  v.push_back({"output-75-GB", kGood, "{dir}/s.yaml -o {dir}/out --set simulation.patients=1e7", 2,
+               "the results would take about 75.7 GB on disk (1e+07 patients x 169 output times x 4 columns", nullptr,
+               5});
+  v.push_back({"grid-in-memory", kGood,
+               "{dir}/s.yaml -o {dir}/out --set simulation.patients=1000 --set simulation.output_every=0.0000169d", 2,
+               "the output grid would hold about 163 GB in memory", nullptr, 5});
+  // 7. Output directory problems are found before simulating (a cohort of 10^5 would take seconds).
+  v.push_back({"output-is-a-file", kGood,
+               "{dir}/s.yaml -o {dir}/out --set simulation.patients=100000 --set simulation.variability=true", 2,
+               "out: exists and is not a directory",
+               [](const fs::path& d) { test::write_file(d / "out", "mine\n"); }, 5});
+  v.push_back({"output-holds-foreign-files", kGood,
+               "{dir}/s.yaml -o {dir}/out --set simulation.patients=100000 --set simulation.variability=true", 2,
+               "the output directory holds a file that icsim did not write (notes.txt)",
+               [](const fs::path& d) {
+                 fs::create_directories(d / "out");
+                 test::write_file(d / "out" / "notes.txt", "mine\n");
+               },
+               5});
+  // 8. Bytes that are not UTF-8 in a name: written as U+FFFD, not a crash at the end.
+  v.push_back({"non-utf8-name", replace(kGood, "name: ok", "name: \"ok\xff\xfe\""), "", 0, "results in"});
+  return v;
+}
+
+class Hostile : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Hostile, ExitStatusAndMessage) {
+  const Case& c = GetParam();
+  const Ran r = run_case(c);
+  EXPECT_EQ(r.status, c.status) << r.err << r.out;
+  EXPECT_TRUE(contains(c.status == 0 ? r.out : r.err, c.fragment))
+      << "expected '" << c.fragment << "' in: " << r.err << r.out;
+  EXPECT_LT(r.seconds, c.max_seconds);
+  EXPECT_FALSE(temporaries_beside(r.dir)) << c.name;
+  if (c.status == 2 && !c.setup) EXPECT_FALSE(fs::exists(r.dir / "out")) << c.name;
+  if (c.status == 0) {
+    EXPECT_TRUE(fs::exists(r.dir / "out" / "summary.json"));
+    EXPECT_FALSE(temporaries_beside(r.dir / "out")) << c.name;
+    // summary.json is valid JSON whatever bytes the input held.
+    std::ifstream in(r.dir / "out" / "summary.json");
+    EXPECT_FALSE(nlohmann::json::parse(in, nullptr, false).is_discarded());
+  }
+  if (c.setup && c.name.rfind("output-", 0) == 0) {  // the user's file or directory is untouched
+    EXPECT_TRUE(fs::exists(r.dir / "out"));
+    EXPECT_FALSE(fs::exists(r.dir / "out" / "summary.json"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, Hostile, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<Case>& i) {
+                           std::string n = i.param.name;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+TEST(HostileOutput, NonUtf8NameIsReplacedInTheJson) {
+  const Ran r = run_case({"utf8-replace", replace(kGood, "name: ok", "name: \"ok\xff\""), "", 0, ""});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(test::slurp(r.dir / "out" / "summary.json"), "\"scenario\": \"ok\xef\xbf\xbd\""));
+}
+
+// 1. SIGINT and SIGTERM: exit 128 + signal, nothing written, no temporary left.
+int interrupt_run(const std::string& name, int sig, fs::path* dir_out) {
+  const fs::path dir = test::temp_dir("hostile-" + name);
+  *dir_out = dir;
+  test::write_file(dir / "s.yaml", kGood);
+  const std::string out = (dir / "out").string(), scenario = (dir / "s.yaml").string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(ICSIM_BINARY, ICSIM_BINARY, "simulate", scenario.c_str(), "-o", out.c_str(), "--threads", "1",
+            "--no-timeseries", "--set", "simulation.patients=2000000", "--set", "simulation.variability=true",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait for the run's temporary directory, then a little into the simulation.
+  for (int i = 0; i < 1000 && !temporaries_beside(dir); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, sig);
+  int status = 0;
+  for (int i = 0; i < 1000; ++i) {  // at most 10 s
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1000;
+}
+
+TEST(HostileSignals, InterruptRemovesTheTemporaryDirectory) {
+  for (int sig : {SIGINT, SIGTERM}) {
+    fs::path dir;
+    const int status = interrupt_run(sig == SIGINT ? "sigint" : "sigterm", sig, &dir);
+    EXPECT_EQ(status, 128 + sig);
+    EXPECT_FALSE(temporaries_beside(dir));
+    EXPECT_FALSE(fs::exists(dir / "out"));
+  }
+}
+
+TEST(HostileSignals, StaleTemporariesOfDeadProcessesAreRemoved) {
+  const fs::path dir = test::temp_dir("hostile-stale");
+  test::write_file(dir / "s.yaml", kGood);
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  const std::string d = std::to_string(dead), live = std::to_string(::getpid());
+  for (const std::string& name : {".out.tmp-" + d, ".out.tmp-" + d + "-0badcafe", ".out.old-" + d + "-12345678",
+                                  ".out.tmp-" + live + "-01234567", ".other.tmp-" + d}) {
+    fs::create_directories(dir / name);
+    test::write_file(dir / name / "timeseries.csv", "300 MB once\n");
+  }
+  const std::string cmd = std::string(ICSIM_BINARY) + " simulate " + (dir / "s.yaml").string() + " -o " +
+                          (dir / "out").string() + " >/dev/null";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  EXPECT_FALSE(fs::exists(dir / (".out.tmp-" + d)));
+  EXPECT_FALSE(fs::exists(dir / (".out.tmp-" + d + "-0badcafe")));
+  EXPECT_FALSE(fs::exists(dir / (".out.old-" + d + "-12345678")));
+  EXPECT_TRUE(fs::exists(dir / (".out.tmp-" + live + "-01234567")));  // a live run's: left alone
+  EXPECT_TRUE(fs::exists(dir / (".other.tmp-" + d)));                  // another DIR's: left alone
+}
+
+// 2. DIR is replaced whole: a file of an earlier run that this run does not write
+// does not remain beside the new ones, and concurrent runs never mix their files.
+TEST(HostileOutput, ARunReplacesItsDirectoryWhole) {
+  const fs::path dir = test::temp_dir("hostile-replace");
+  test::write_file(dir / "s.yaml", kGood);
+  const std::string base =
+      std::string(ICSIM_BINARY) + " simulate " + (dir / "s.yaml").string() + " -o " + (dir / "out").string();
+  ASSERT_EQ(WEXITSTATUS(std::system((base + " >/dev/null").c_str())), 0);
+  ASSERT_TRUE(fs::exists(dir / "out" / "timeseries.csv"));
+  ASSERT_EQ(WEXITSTATUS(std::system((base + " --no-timeseries >/dev/null").c_str())), 0);
+  EXPECT_FALSE(fs::exists(dir / "out" / "timeseries.csv"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "intervals.csv"));
+  EXPECT_FALSE(temporaries_beside(dir));
+}
+
+TEST(HostileOutput, ConcurrentRunsIntoOneDirectoryNeverMix) {
+  const fs::path dir = test::temp_dir("hostile-concurrent");
+  test::write_file(dir / "s.yaml", kGood);
+  const std::string base = std::string(ICSIM_BINARY) + " simulate " + (dir / "s.yaml").string() + " -o " +
+                           (dir / "out").string() + " --threads 1 --set simulation.variability=true";
+  for (int round = 0; round < 6; ++round) {
+    // Three runs at once, of 3, 40 and 200 patients.
+    const std::string cmd = "(" + base + " --set simulation.patients=3 >/dev/null & " + base +
+                            " --set simulation.patients=40 >/dev/null & " + base +
+                            " --set simulation.patients=200 >/dev/null & wait)";
+    ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+    std::ifstream in(dir / "out" / "summary.json");
+    const nlohmann::json s = nlohmann::json::parse(in);
+    const long patients = s["patients"].get<long>();
+    std::set<std::string> in_series;
+    std::ifstream series(dir / "out" / "timeseries.csv");
+    std::string line;
+    std::getline(series, line);
+    while (std::getline(series, line)) in_series.insert(line.substr(0, line.find(',')));
+    long rows = -1;
+    std::ifstream pat(dir / "out" / "patients.csv");
+    while (std::getline(pat, line)) ++rows;
+    EXPECT_EQ(static_cast<long>(in_series.size()), patients) << "round " << round;
+    EXPECT_EQ(rows, patients) << "round " << round;
+    EXPECT_TRUE(contains(test::slurp(dir / "out" / "scenario.yaml"), "patients: " + std::to_string(patients)));
+    EXPECT_FALSE(temporaries_beside(dir));
+  }
+}
+
+}  // namespace
+}  // namespace icsim
