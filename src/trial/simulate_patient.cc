@@ -86,7 +86,10 @@ void PatientSimulator::run(const double* p, Schedule& schedule, const Protocol& 
   if (automatic) kind = model.fastest_rate(p_.data()) > kStiffRate ? SolverKind::kCvode : SolverKind::kExplicit;
   // A second solve starts from the same random state, so a rule draws the same.
   const RandomStream rng_at_start = rng;
+  // The record may hold another patient's (a worker reuses it): nothing stale on failure.
+  r.solver = "";
   r.solver_fallback = false;
+  r.rhs_evaluations = r.steps = r.rejected_steps = r.jacobian_evaluations = 0;
   try {
     solve(stepper(kind), schedule, protocol, until, rng, r);
   } catch (const SolverError&) {

@@ -110,6 +110,28 @@ TEST(Cohort, AutomaticChoiceFindsABindingModelStiffOnceDrugIsOnBoard) {
   EXPECT_LT(evals_auto, 1.5 * evals_bdf);
 }
 
+TEST(Cohort, FailedPatientsCarryNoOtherPatientsSolverWork) {
+  // Workers reuse records; a patient that fails must not show the integrator or the
+  // work of the record's previous owner, whatever the threads (found in review).
+  const std::vector<std::string> sets = {"simulation.patients=600", "simulation.solver=cvode",
+                                         "simulation.max_steps=100", "simulation.output_every=21 d"};
+  const Scenario s = load_scenario(std::string(ICSIM_TEST_DATA_DIR) + "/../../scenarios/belantamab-cohort.yaml", sets);
+  const auto one = test::run(s, 1), three = test::run(s, 3);
+  int failed = 0;
+  for (size_t i = 0; i < one.patients.size(); ++i) {
+    const auto& a = one.patients[i];
+    const auto& b = three.patients[i];
+    EXPECT_STREQ(a.solver, b.solver) << i;
+    EXPECT_EQ(a.steps, b.steps) << i;
+    EXPECT_EQ(a.rhs_evaluations, b.rhs_evaluations) << i;
+    if (!a.ok) {
+      ++failed;
+      EXPECT_STREQ(a.solver, "") << i;
+    }
+  }
+  EXPECT_GT(failed, 0);
+}
+
 TEST(SolverWork, PinnedForTheShippedScenarios) {
   // As SUNDIALS' answer files do: the integrators' work on fixed problems is
   // deterministic, so a change that makes them work harder shows here, where timings

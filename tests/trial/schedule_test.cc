@@ -150,6 +150,40 @@ TEST(Schedule, EveryPatientStartsFromTheFirstDose) {
   }
 }
 
+// Holds every dose from a visit on.
+class HoldFrom final : public Rule {
+ public:
+  explicit HoldFrom(double day) : day_(day) {}
+  const char* name() const override { return "hold-from"; }
+  std::unique_ptr<Rule> fresh() const override { return std::make_unique<HoldFrom>(day_); }
+  void start(ScheduleEditor& e) override { e.add_visit(day_); }
+  void visit(const PatientView&, ScheduleEditor& e) override { e.hold(); }
+
+ private:
+  double day_;
+};
+
+TEST(Protocol, AnIntervalWhoseEndingDoseIsHeldAtTheEndIsStillReported) {
+  Scenario s = test::scenario_from_text("hold-at-end", kBela, {"simulation.until=21 d", "regimen.doses=2"});
+  s.protocol.rules.push_back(std::make_shared<HoldFrom>(20.0));
+  const auto iv = test::intervals(test::run(s).patients.at(0));
+  ASSERT_EQ(iv.size(), 1u);
+  EXPECT_EQ(iv[0].end_day, 21.0);
+}
+
+TEST(Protocol, StoppingDosingEndsAnIntervalPlannedToRunToALaterPhase) {
+  // Three weekly doses, then a later phase from day 60; dosing stops from day 30, so
+  // the dose at day 60 is never given and the interval from day 14 ends one nominal
+  // interval (7 d) after it starts, not at day 60.
+  const auto sink = test::run(test::scenario_from_text(
+      "stop-phase", kBela + "protocol: [{rule: stop_dosing, from: 18 d}]\n",
+      {"regimen=[{dose: 50 mg, every: 7 d, doses: 3}, {dose: 10 mg, every: 21 d, doses: 3, start: 60 d}]"}));
+  const auto iv = test::intervals(sink.patients.at(0));
+  ASSERT_EQ(iv.size(), 3u);
+  EXPECT_EQ(iv[2].start_day, 14.0);
+  EXPECT_EQ(iv[2].end_day, 21.0);
+}
+
 TEST(Schedule, FeedGivesDosesInTimeOrderAcrossOverlappingPhases) {
   const Scenario s = test::scenario_from_text(
       "overlap", "name: o\nagent: daratumumab\npatient: {weight: 70 kg}\n"

@@ -66,12 +66,22 @@ class Exposure final : public TableObserver {
     const double tb = v.time();
     if (pending_) {
       pending_ = false;
-      if (e.held) {
+      if (e.held && tb < v.until() - kEps) {
         // The dose that would have ended the interval was held: it runs on to the next dose given.
         row_[kEnd] = planned_end(v, tb, row_[kStart], nominal_, &row_[kTruncated]);
       } else {
         table_->add_row(closing_.data());
         open_ = false;
+      }
+    } else if (open_ && e.given->empty()) {
+      // A rule may have cancelled the dose the interval was to end at (stop_dosing):
+      // it then ends one nominal interval after its start, or now if that has passed.
+      double truncated = 0.0;
+      const double end = planned_end(v, tb, row_[kStart], nominal_, &truncated);
+      if (end < row_[kEnd] - kEps) {
+        row_[kEnd] = std::max(end, tb);
+        row_[kTruncated] = truncated;
+        if (row_[kEnd] <= tb + kEps) close_now(v);
       }
     }
     if (!e.given->empty() && tb < v.until() - kEps) {
