@@ -128,10 +128,14 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
 
   auto simulate_one = [&](Worker& w, long index) {
     PatientRecord& r = w.r;
+    // The record is reused: clear what another patient left in it.
     r.index = index;
     r.ok = true;
     r.error.clear();
     r.error_time_day = 0.0;
+    r.solver = "";
+    r.solver_fallback = false;
+    r.rhs_evaluations = r.steps = r.rejected_steps = r.jacobian_evaluations = 0;
     RandomStream rng(sim.seed, static_cast<uint64_t>(index));
     r.params.resize(individual.size());
     r.eta.resize(individual.random_effect_count());
