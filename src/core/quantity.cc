@@ -98,6 +98,8 @@ Unit parse_factor(std::string_view tok) {
     char* end = nullptr;
     long p = std::strtol(pow_text.c_str(), &end, 10);
     if (*end != '\0' || p == 0) throw std::invalid_argument(fmt::format("bad power in unit '{}'", tok));
+    if (p > 99 || p < -99)
+      throw std::invalid_argument(fmt::format("power out of range in unit '{}' (at most 99)", tok));
     power = static_cast<int>(p);
   }
   const auto& table = unit_table();

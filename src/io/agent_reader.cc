@@ -334,6 +334,11 @@ class AgentReader {
       c.first = known_parameter(e["between"][0], ek + ".between");
       c.second = known_parameter(e["between"][1], ek + ".between");
       c.covariance = doc_.number(e["covariance"], ek + ".covariance");
+      if (c.first == c.second)
+        doc_.fail(e["between"], ek + ".between",
+                  fmt::format("a covariance is between two different parameters (the variance of {} is given "
+                              "under 'variability')",
+                              c.first));
       if (library_ && !e["source"]) doc_.fail(e, ek, "library values must name their 'source'");
       // A pair given twice would keep the last value silently.
       for (const CovarianceSpec& o : a_.covariances)
@@ -356,7 +361,11 @@ class AgentReader {
     else if (form == "none") a_.residual.form = ResidualForm::kNone;
     else doc_.fail(m["form"], key + ".form", "must be proportional, additive, log-additive or none");
     if (m["sd"]) a_.residual.sd = doc_.number(m["sd"], key + ".sd");
-    else if (m["variance"]) a_.residual.sd = std::sqrt(std::max(0.0, doc_.number(m["variance"], key + ".variance")));
+    else if (m["variance"]) {
+      const double v = doc_.number(m["variance"], key + ".variance");
+      if (!(v >= 0)) doc_.fail(m["variance"], key + ".variance", "a variance must be >= 0");
+      a_.residual.sd = std::sqrt(v);
+    }
     else if (a_.residual.form != ResidualForm::kNone) doc_.fail(m, key, "needs 'sd' or 'variance'");
     if (!(a_.residual.sd >= 0)) doc_.fail(m, key, "a residual SD must be >= 0");
     if (m["source"]) a_.residual.source = doc_.text(m["source"], key + ".source");

@@ -54,12 +54,47 @@ IndividualModel::IndividualModel(const AgentSpec& agent) {
     omega(a->second, b->second) = omega(b->second, a->second) = c.covariance;
   }
   if (n > 0) {
-    Eigen::LLT<Eigen::MatrixXd> llt(omega);
-    if (llt.info() != Eigen::Success) {
-      const Origin& o = agent.random_effects.front().origin;
-      throw InputError(o.file, o.line, "variability", "the random-effect covariance matrix is not positive definite");
+    // A variance of 0 fixes its random effect (the usual way to switch one off): it
+    // takes no part in the factorisation, and its covariances must be 0.
+    std::vector<int> free;
+    for (int i = 0; i < n; ++i) {
+      if (omega(i, i) > 0) {
+        free.push_back(i);
+        continue;
+      }
+      for (const auto& c : agent.covariances)
+        if ((c.first == re_names_[i] || c.second == re_names_[i]) && c.covariance != 0)
+          throw InputError(c.origin.file, c.origin.line, c.origin.key,
+                           fmt::format("a covariance with {}, whose variance is 0 (a fixed effect), must be 0",
+                                       re_names_[i]));
     }
-    chol_ = llt.matrixL();
+    // A correlation outside [-1, 1] is the usual cause of a matrix that cannot be
+    // factorised: name the covariance that makes it.
+    for (const auto& c : agent.covariances) {
+      const int a = re_index.at(c.first), b = re_index.at(c.second);
+      const double r = c.covariance / std::sqrt(omega(a, a) * omega(b, b));
+      if (omega(a, a) > 0 && omega(b, b) > 0 && !(std::abs(r) < 1))
+        throw InputError(c.origin.file, c.origin.line, c.origin.key,
+                         fmt::format("the covariance of {} and {} ({:g}) makes their correlation {:.4g}; it must be "
+                                     "between -1 and 1 (|covariance| < sqrt of the product of the variances, {:.4g})",
+                                     c.first, c.second, c.covariance, r, std::sqrt(omega(a, a) * omega(b, b))));
+    }
+    const int m = static_cast<int>(free.size());
+    Eigen::MatrixXd sub(m, m);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) sub(i, j) = omega(free[i], free[j]);
+    Eigen::LLT<Eigen::MatrixXd> llt(sub);
+    if (llt.info() != Eigen::Success) {
+      // Blame the user's most recent covariance (an override's come last), else the first effect.
+      const Origin& o = agent.covariances.empty() ? agent.random_effects.front().origin : agent.covariances.back().origin;
+      throw InputError(o.file, o.line, agent.covariances.empty() ? "variability" : o.key,
+                       "the random-effect covariance matrix is not positive definite (the correlations together "
+                       "are impossible)");
+    }
+    const Eigen::MatrixXd l = llt.matrixL();
+    chol_ = Eigen::MatrixXd::Zero(n, n);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) chol_(free[i], free[j]) = l(i, j);
   }
 }
 

@@ -143,6 +143,32 @@ std::vector<Case> cases() {
                5});
   // 8. Bytes that are not UTF-8 in a name: written as U+FFFD, not a crash at the end.
   v.push_back({"non-utf8-name", replace(kGood, "name: ok", "name: \"ok\xff\xfe\""), "", 0, "results in"});
+  // 9. The population model: a zero variance fixes an effect; errors name the user's line.
+  auto with_agent = [](const std::string& lines) {
+    return replace(kGood, "agent: belantamab-mafodotin\n", "agent:\n  base: belantamab-mafodotin\n" + lines);
+  };
+  const std::string cohort = "{dir}/s.yaml -o {dir}/out --set simulation.patients=3 --set simulation.variability=true";
+  v.push_back({"zero-variance-fixes-an-effect",
+               with_agent("  variability: {replace: [{parameter: disposition.CL, form: log-normal, variance: 0},\n"
+                          "    {parameter: disposition.V1, form: log-normal, variance: 0.04}]}\n"
+                          "  covariance: {replace: []}\n"),
+               cohort, 0, "3 patient(s), 0 failed"});
+  v.push_back({"covariance-of-a-parameter-with-itself",
+               with_agent("  covariance: {add: [{between: [disposition.CL, disposition.CL], covariance: 0.01}]}\n"),
+               cohort, 2, "s.yaml:4: agent.covariance.add[0].between: a covariance is between two different parameters"});
+  v.push_back({"correlation-above-one-blames-the-users-line",
+               with_agent("  covariance: {add: [{between: [disposition.CL, disposition.Q], covariance: 5}]}\n"), cohort,
+               2, "s.yaml:4: agent.covariance.add[0]: the covariance of disposition.CL and disposition.Q (5) makes "
+                  "their correlation 103.4"});
+  v.push_back({"covariance-with-a-fixed-effect",
+               with_agent("  variability: {replace: [{parameter: disposition.CL, form: log-normal, variance: 0},\n"
+                          "    {parameter: disposition.V1, form: log-normal, variance: 0.04}]}\n"),
+               cohort, 2, "a covariance with disposition.CL, whose variance is 0 (a fixed effect), must be 0"});
+  v.push_back({"negative-residual-variance", with_agent("  residual_error: {form: additive, variance: -1}\n"), "", 2,
+               "s.yaml:4: agent.residual_error.variance: a variance must be >= 0"});
+  // 11. Unit exponents that would overflow an int.
+  v.push_back({"unit-power-overflow", replace(kGood, "2.5 mg/kg", "2.5 mg/kg2147483647"), "", 2,
+               "s.yaml:4: regimen.dose: power out of range in unit 'kg2147483647' (at most 99)"});
   return v;
 }
 
