@@ -71,8 +71,12 @@ RunSummary simulate_to_directory(const std::string& scenario, const std::string&
 std::vector<AgentInfo> library_agents() {
   std::vector<AgentInfo> out;
   for (const auto& id : library_agent_ids()) {
-    const AgentSpec a = read_agent_file(data_directory() + "/agents/" + id + ".yaml");
-    out.push_back({id, a.name, a.target_name, a.agent_class});
+    try {
+      const AgentSpec a = read_agent_file(data_directory() + "/agents/" + id + ".yaml");
+      out.push_back({id, a.name, a.target_name, a.agent_class, ""});
+    } catch (const InputError& e) {  // one broken file does not hide the others
+      out.push_back({id, "", "", "", e.what()});
+    }
   }
   return out;
 }

@@ -194,9 +194,16 @@ int main(int argc, char** argv) {
         print_agent_detail(detail);
         return 0;
       }
-      for (const auto& a : icsim::library_agents())
+      int status = 0;
+      for (const auto& a : icsim::library_agents()) {
+        if (!a.error.empty()) {
+          fmt::print(stderr, "icsim: error: {}\n", a.error);
+          status = 2;
+          continue;
+        }
         fmt::print("{:<24} {} ({}, {})\n", a.id, a.name, a.antigen, a.agent_class);
-      return 0;
+      }
+      return status;
     }
     icsim::RunOptions o;
     o.threads = threads;

@@ -100,8 +100,10 @@ RunSummary simulate_to_directory(const std::string& scenario, const std::string&
 
 struct AgentInfo {
   std::string id, name, antigen, agent_class;
+  std::string error;  // not empty: the file could not be read (the message), the rest is empty
 };
-// The agents of the library ($ICSIM_DATA_DIR/agents, else the source tree's data/agents).
+// The agents of the library ($ICSIM_DATA_DIR/agents, else the source tree's data/agents),
+// including those whose file is broken (with `error` set).
 std::vector<AgentInfo> library_agents();
 
 // The library's version, e.g. "0.1.0".

@@ -315,5 +315,21 @@ TEST(HostileOutput, ConcurrentRunsIntoOneDirectoryNeverMix) {
   }
 }
 
+// 13. One broken library file does not hide the other agents.
+TEST(HostileLibrary, AgentsListsTheOthersWhenOneFileIsBroken) {
+  const fs::path dir = test::temp_dir("hostile-library");
+  fs::create_directories(dir / "agents");
+  fs::copy_file(fs::path(ICSIM_TEST_DATA_DIR) / ".." / ".." / "data" / "agents" / "belantamab-mafodotin.yaml",
+                dir / "agents" / "belantamab-mafodotin.yaml");
+  test::write_file(dir / "agents" / "broken.yaml", "id: broken\nname: [unclosed\n");
+  const test::Cli r = test::icsim_cli("library-broken", "agents");  // with the source tree's library: all fine
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string cmd = "ICSIM_DATA_DIR=" + dir.string() + " " + ICSIM_BINARY + " agents >" +
+                          (dir / "stdout").string() + " 2>" + (dir / "stderr").string();
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
+  EXPECT_TRUE(contains(test::slurp(dir / "stdout"), "belantamab-mafodotin"));
+  EXPECT_TRUE(contains(test::slurp(dir / "stderr"), "broken.yaml:")) << test::slurp(dir / "stderr");
+}
+
 }  // namespace
 }  // namespace icsim
