@@ -397,7 +397,9 @@ Scenario load_scenario_node(YAML::Node root, const std::string& path, const std:
   // Everything a patient needs is checked now, before any output is written.
   const IndividualModel individual(s.agent);
   const Covariates c = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
-  individual.typical(c);
+  std::map<std::string, Origin> param_origin;
+  for (const auto& [name, ps] : s.agent.params) param_origin[name] = ps.origin;
+  individual.check_typical(c, individual.typical(c), param_origin);
   expand_regimen(s.regimen, c, s.agent.molecular_weight);
   return s;
 }

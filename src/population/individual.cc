@@ -6,6 +6,7 @@
 
 #include "icsim/error.h"
 #include "model/parameter_defs.h"
+#include "population/covariates.h"
 
 namespace icsim {
 
@@ -104,32 +105,69 @@ std::unordered_map<std::string, int> IndividualModel::index() const {
   return m;
 }
 
+double IndividualModel::factor(const Effect& e, const Covariates& c) const {
+  auto missing = [&] {
+    return InputError(e.origin.file, e.origin.line, e.origin.key,
+                      fmt::format("covariate '{}' has no value for this patient and no reference", e.covariate));
+  };
+  if (e.form == EffectForm::kFactor) {
+    auto it = c.levels.find(e.covariate);
+    if (it == c.levels.end()) throw missing();
+    return it->second == e.level ? e.coefficient : 1.0;
+  }
+  auto it = c.values.find(e.covariate);
+  if (it == c.values.end()) throw missing();
+  const double x = it->second, ref = reference_.values.at(e.covariate);
+  switch (e.form) {
+    case EffectForm::kPower: return std::pow(x / ref, e.coefficient);
+    case EffectForm::kExponential: return std::exp(e.coefficient * (x - ref));
+    case EffectForm::kLinear: return 1.0 + e.coefficient * (x - ref);
+    case EffectForm::kFactor: break;
+  }
+  return 1.0;
+}
+
 std::vector<double> IndividualModel::typical(const Covariates& c) const {
   std::vector<double> p = values_;
-  for (const auto& e : effects_) {
-    auto missing = [&] {
-      return InputError(e.origin.file, e.origin.line, e.origin.key,
-                        fmt::format("covariate '{}' has no value for this patient and no reference", e.covariate));
-    };
-    double factor = 1.0;
-    if (e.form == EffectForm::kFactor) {
-      auto it = c.levels.find(e.covariate);
-      if (it == c.levels.end()) throw missing();
-      factor = it->second == e.level ? e.coefficient : 1.0;
-    } else {
-      auto it = c.values.find(e.covariate);
-      if (it == c.values.end()) throw missing();
-      const double x = it->second, ref = reference_.values.at(e.covariate);
-      switch (e.form) {
-        case EffectForm::kPower: factor = std::pow(x / ref, e.coefficient); break;
-        case EffectForm::kExponential: factor = std::exp(e.coefficient * (x - ref)); break;
-        case EffectForm::kLinear: factor = 1.0 + e.coefficient * (x - ref); break;
-        case EffectForm::kFactor: break;
-      }
-    }
-    p[e.param] *= factor;
-  }
+  for (const auto& e : effects_) p[e.param] *= factor(e, c);
   return p;
+}
+
+void IndividualModel::check_typical(const Covariates& c, const std::vector<double>& typical,
+                                    const std::map<std::string, Origin>& param_origin) const {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    const Bound b = static_cast<Bound>(bound_[i]);
+    const std::string why = check_bound(b, typical[i]);
+    if (why.empty()) continue;
+    const ParamDef* def = find_param_def(names_[i]);
+    const std::string unit = def ? std::string(" ") + def->engine_unit : "";
+    // Replay the effects on this parameter: blame the first that takes it out of bounds.
+    double v = values_[i];
+    for (const auto& e : effects_) {
+      if (e.param != static_cast<int>(i)) continue;
+      const double f = factor(e, c), before = v;
+      v *= f;
+      if (!check_bound(b, before).empty() || check_bound(b, v).empty()) continue;
+      std::string x;
+      if (e.form == EffectForm::kFactor) {
+        x = fmt::format("{} {}", e.covariate, c.levels.at(e.covariate));
+      } else {
+        const CovariateDef* cd = find_covariate(e.covariate);
+        const std::string cu = cd && *cd->unit ? std::string(" ") + cd->unit : "";
+        x = fmt::format("{} {:.6g}{}, reference {:.6g}{}", e.covariate, c.values.at(e.covariate), cu,
+                        reference_.values.at(e.covariate), cu);
+      }
+      throw InputError(e.origin.file, e.origin.line, e.origin.key,
+                       fmt::format("this covariate effect makes the typical {} {:.6g}{} for the scenario's patient "
+                                   "({}: a factor of {:.6g} on {:.6g}{}); {} {}",
+                                   names_[i], typical[i], unit, x, f, before, unit, names_[i], why));
+    }
+    auto it = param_origin.find(names_[i]);
+    const Origin o = it == param_origin.end() ? Origin{} : it->second;
+    throw InputError(o.file, o.line, o.key.empty() ? names_[i] : o.key,
+                     fmt::format("the typical {} is {:.6g}{} for the scenario's patient; it {}", names_[i], typical[i],
+                                 unit, why));
+  }
 }
 
 std::string IndividualModel::individualise(const std::vector<double>& typical, RandomStream* rng, double* p,

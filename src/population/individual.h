@@ -2,6 +2,7 @@
 // random effects with a full covariance block.
 #pragma once
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,6 +30,13 @@ class IndividualModel {
   // Throws InputError when an effect's covariate has no value.
   std::vector<double> typical(const Covariates& c) const;
 
+  // Throws InputError when a typical value (from typical(c)) is outside its
+  // parameter's bound, naming the covariate effect that took it out (or, if none
+  // did, the parameter) with the value: an impossible patient is an input error,
+  // found before any patient is simulated.
+  void check_typical(const Covariates& c, const std::vector<double>& typical,
+                     const std::map<std::string, Origin>& param_origin) const;
+
   // p = typical with random effects drawn from rng (none when rng is null);
   // eta receives the draws. Returns why the patient's parameters are impossible,
   // or "" when they are fine.
@@ -36,6 +44,8 @@ class IndividualModel {
                             double* eta) const;
 
  private:
+  struct Effect;
+  double factor(const Effect& e, const Covariates& c) const;
   struct Effect {
     int param;
     std::string covariate;

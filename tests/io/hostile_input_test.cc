@@ -166,6 +166,22 @@ std::vector<Case> cases() {
                cohort, 2, "a covariance with disposition.CL, whose variance is 0 (a fixed effect), must be 0"});
   v.push_back({"negative-residual-variance", with_agent("  residual_error: {form: additive, variance: -1}\n"), "", 2,
                "s.yaml:4: agent.residual_error.variance: a variance must be >= 0"});
+  // 10. A typical parameter out of its bound for the scenario's patient: exit 2 naming
+  // the effect that took it out (it was exit 1, every patient failing).
+  v.push_back({"covariate-effect-makes-cl-negative",
+               replace(with_agent("  covariate_effects:\n    add:\n      - {parameter: disposition.CL, covariate: igg, "
+                                  "form: linear, coefficient: 0.1, source: me}\n"),
+                       "patient: {weight: 75 kg}", "patient: {weight: 75 kg, igg: 2 g/L}"),
+               "", 2,
+               "s.yaml:6: agent.covariate_effects.add[0]: this covariate effect makes the typical disposition.CL "
+               "-0.197229 L/day for the scenario's patient (igg 2 g/L, reference 15 g/L: a factor of -0.3 on 0.657432 "
+               "L/day); disposition.CL must be > 0"});
+  v.push_back({"covariate-effect-makes-cl-infinite",
+               with_agent("  covariate_effects:\n    add:\n      - {parameter: disposition.CL, covariate: weight, "
+                          "form: exponential, coefficient: 1000, source: me}\n"),
+               "{dir}/s.yaml -o {dir}/out --set patient.weight=80kg --set patient.height=170cm", 2,
+               "s.yaml:6: agent.covariate_effects.add[0]: this covariate effect makes the typical disposition.CL inf "
+               "L/day"});
   // 11. Unit exponents that would overflow an int.
   v.push_back({"unit-power-overflow", replace(kGood, "2.5 mg/kg", "2.5 mg/kg2147483647"), "", 2,
                "s.yaml:4: regimen.dose: power out of range in unit 'kg2147483647' (at most 99)"});
