@@ -93,7 +93,10 @@ class AgentReader {
       else if (k == "name") a_.name = doc_.text(v, key);
       else if (k == "class") a_.agent_class = doc_.text(v, key);
       else if (k == "antigen") a_.target_name = doc_.text(v, key);
-      else if (k == "description" || k == "sources") continue;
+      else if (k == "description") {  // not read, but text
+        if (!v.IsScalar()) doc_.fail(v, key, "must be a single text value, not a list or mapping");
+      }
+      else if (k == "sources") continue;
       else if (k == "molecular_weight") a_.molecular_weight = molecular_weight(v, key);
       else if (k == "covariates") covariates(v, key);
       else if (k == "covariate_effects") effects(v, key);

@@ -84,6 +84,8 @@ class ScenarioReader {
     for (const char* req : {"name", "agent", "regimen", "simulation"})
       if (!root[req]) doc_.fail(root, req, "missing (every scenario needs name, agent, regimen and simulation)");
     s.name = doc_.text(root["name"], "name");
+    if (root["description"] && !root["description"].IsScalar())  // not read, but text
+      doc_.fail(root["description"], "description", "must be a single text value, not a list or mapping");
     s.agent = read_scenario_agent(root["agent"], doc_);
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);

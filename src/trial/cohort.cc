@@ -1,5 +1,6 @@
 #include "trial/cohort.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -71,11 +72,19 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
   };
 
   CohortInfo info;
+  long doses_before_until = 0;
+  double first_dose = 0;
   for (const DoseEvent& d : expand_regimen(s.regimen, cov, s.agent.molecular_weight)) {
+    first_dose = info.doses_planned == 0 ? d.time_day : std::min(first_dose, d.time_day);
     ++info.doses_planned;
     info.doses_after_until += d.time_day > sim.until_day + Schedule::kEps;
+    doses_before_until += d.time_day < sim.until_day - Schedule::kEps;
   }
-  if (info.doses_after_until > 0)
+  if (info.doses_planned > 0 && doses_before_until == 0)
+    info.warnings.push_back(fmt::format("no dose falls before the end of the simulation ({:g} d): the first of the "
+                                        "{} planned is at {:g} d, so none is given",
+                                        sim.until_day, info.doses_planned, first_dose));
+  else if (info.doses_after_until > 0)
     info.warnings.push_back(fmt::format("{} of {} planned doses fall after the end of the simulation ({:g} d) and are "
                                         "not given",
                                         info.doses_after_until, info.doses_planned, sim.until_day));

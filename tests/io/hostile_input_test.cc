@@ -106,8 +106,9 @@ std::vector<Case> cases() {
   v.push_back({"infusion-1e-9-day", replace(kGood, "30 min", "1e-9 d"), "", 0, "Cmax 44.54 ug/mL"});
   v.push_back({"infusion-2e-6-day", replace(kGood, "30 min", "2e-6 d"), "", 0, "Cmax 44.54 ug/mL"});
   // 4. Alias bombs: each node is checked once.
+  // (a description must be text: the bomb is refused as such, in milliseconds)
   v.push_back({"alias-bomb-description", replace(kGood, "name: ok\n", "name: ok\ndescription:\n" + alias_bomb("  ")), "",
-               0, "results in", nullptr, 5});
+               2, "s.yaml:3: description: must be a single text value", nullptr, 5});
   v.push_back({"set-duplicate-key", kGood, "{dir}/s.yaml -o {dir}/out --set 'patient={weight: 70 kg, weight: 80 kg}'", 2,
                "--set: patient.weight: key given twice"});
   v.push_back({"alias-duplicate-key-found", replace(kGood, "patient: {weight: 75 kg}\n",
@@ -166,6 +167,18 @@ std::vector<Case> cases() {
                cohort, 2, "a covariance with disposition.CL, whose variance is 0 (a fixed effect), must be 0"});
   v.push_back({"negative-residual-variance", with_agent("  residual_error: {form: additive, variance: -1}\n"), "", 2,
                "s.yaml:4: agent.residual_error.variance: a variance must be >= 0"});
+  v.push_back({"description-list", replace(kGood, "name: ok\n", "name: ok\ndescription: [a, b]\n"), "", 2,
+               "s.yaml:2: description: must be a single text value, not a list or mapping"});
+  v.push_back({"description-mapping-in-an-override", with_agent("  description: {a: 1}\n"), "", 2,
+               "s.yaml:4: agent.description: must be a single text value, not a list or mapping"});
+  v.push_back({"description-list-in-an-agent-file", replace(kGood, "agent: belantamab-mafodotin", "agent: {file: a.yaml}"),
+               "", 2, "a.yaml:2: description: must be a single text value",
+               [](const fs::path& d) { test::write_file(d / "a.yaml", "id: mine\ndescription: [a, b]\n"); }});
+  v.push_back({"description-block-text", replace(kGood, "name: ok\n", "name: ok\ndescription: |\n  two\n  lines\n"), "",
+               0, "results in"});
+  v.push_back({"no-dose-before-until", replace(kGood, "doses: 8}", "doses: 8, start: 200 d}"), "", 0,
+               "warning: no dose falls before the end of the simulation (168 d): the first of the 8 planned is at "
+               "200 d, so none is given"});
   // 10. A typical parameter out of its bound for the scenario's patient: exit 2 naming
   // the effect that took it out (it was exit 1, every patient failing).
   v.push_back({"covariate-effect-makes-cl-negative",
