@@ -1,9 +1,13 @@
 // icsim command line: parses flags and calls the library.
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -154,7 +158,22 @@ int main(int argc, char** argv) {
   sim->add_option("--set", sets, "override one scenario key, e.g. --set regimen.dose=\"3.4 mg/kg\"")
       ->take_all()
       ->allow_extra_args(false);
-  sim->add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sim->add_option("--threads", threads, "worker threads (default: all cores)")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            // (CLI::NonNegativeNumber printed its bound as a 309-digit number.)
+            const char* b = v.c_str();
+            char* end = nullptr;
+            errno = 0;
+            const long long n = std::strtoll(b, &end, 10);
+            while (end != b && std::isspace(static_cast<unsigned char>(*end))) ++end;
+            if (end == b || *end != '\0')
+              return "must be a whole number of threads (0: all cores), got '" + v + "'";
+            if (n < 0) return "must be 0 (all cores) or a positive number of threads, got " + v;
+            if (errno == ERANGE || n > std::numeric_limits<int>::max()) return "too many threads: " + v;
+            return "";
+          },
+          "INT >= 0"));
   std::vector<std::string> outputs;
   sim->add_option("--outputs", outputs,
                   "write only these files (comma-separated): timeseries, patients, intervals, samples, windows; "

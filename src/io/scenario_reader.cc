@@ -47,7 +47,10 @@ YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
       char* end = nullptr;
       const long idx = std::strtol(part.c_str(), &end, 10);
       if (*end != '\0' || idx < 0 || static_cast<size_t>(idx) >= node.size())
-        throw InputError("--set", 0, key, fmt::format("'{}' is not an index of the list (0..{})", part, node.size() - 1));
+        throw InputError("--set", 0, key,
+                         node.size() == 0
+                             ? fmt::format("'{}' is not an index of the list: '{}' is an empty list", part, parts[i - 1])
+                             : fmt::format("'{}' is not an index of the list (0..{})", part, node.size() - 1));
       if (last) node[idx] = value;
       else node.reset(node[idx]);
     } else {

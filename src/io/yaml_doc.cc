@@ -130,11 +130,29 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return best;
 }
 
+bool YamlDoc::is_override(const YAML::Node& n) const {
+  auto it = overrides_.find(n.Mark().pos);
+  if (it == overrides_.end()) return false;
+  for (const auto& o : it->second)
+    if (o.is(n)) return true;
+  return false;
+}
+
+void YamlDoc::add_override(const YAML::Node& value) {
+  if (is_override(value)) return;  // an alias: its nodes are in already
+  overrides_[value.Mark().pos].push_back(value);
+  if (value.IsSequence())
+    for (const auto& e : value) add_override(e);
+  else if (value.IsMap())
+    for (const auto& kv : value) {
+      add_override(kv.first);
+      add_override(kv.second);
+    }
+}
+
 Origin YamlDoc::origin(const YAML::Node& n, const std::string& key) const {
   // Values set on the command line have no position in any file.
-  if (!n.IsDefined() || n.Mark().is_null()) return {"--set", 0, key};
-  for (const auto& o : overrides_)
-    if (o.is(n)) return {"--set", 0, key};
+  if (!n.IsDefined() || n.Mark().is_null() || is_override(n)) return {"--set", 0, key};
   return {file_, n.Mark().line + 1, key};
 }
 
@@ -188,7 +206,11 @@ double YamlDoc::number(const YAML::Node& n, const std::string& key) const {
 
 long YamlDoc::integer(const YAML::Node& n, const std::string& key) const {
   const double v = number(n, key);
-  if (v != std::floor(v) || std::abs(v) > 1e15) fail(n, key, fmt::format("expected a whole number, got '{}'", n.Scalar()));
+  if (v != std::floor(v)) fail(n, key, fmt::format("expected a whole number, got '{}'", n.Scalar()));
+  // Doubles hold every whole number up to 2^53 (9.0e15) exactly: 1e15 is the bound.
+  if (std::abs(v) > 1e15)
+    fail(n, key, fmt::format("'{}' is too large: whole numbers are limited to 1e15 (1000000000000000) in size",
+                             n.Scalar()));
   return static_cast<long>(v);
 }
 

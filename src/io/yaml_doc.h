@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -32,8 +33,9 @@ class YamlDoc {
  public:
   explicit YamlDoc(std::string file) : file_(std::move(file)) {}
   const std::string& file() const { return file_; }
-  // A value set on the command line: errors about it name "--set", not a file line.
-  void add_override(const YAML::Node& value) { overrides_.push_back(value); }
+  // A value set on the command line: errors about it, or about anything inside it,
+  // name "--set", not a line (its lines are within the value, not the file).
+  void add_override(const YAML::Node& value);
 
   Origin origin(const YAML::Node& n, const std::string& key) const;
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& reason) const;
@@ -58,7 +60,9 @@ class YamlDoc {
 
  private:
   std::string file_;
-  std::vector<YAML::Node> overrides_;
+  bool is_override(const YAML::Node& n) const;
+  // The nodes of --set values, bucketed by their position in the value's text.
+  std::unordered_map<int, std::vector<YAML::Node>> overrides_;
   std::vector<std::string>* warnings_ = nullptr;
 };
 

@@ -195,6 +195,37 @@ std::vector<Case> cases() {
                "{dir}/s.yaml -o {dir}/out --set patient.weight=80kg --set patient.height=170cm", 2,
                "s.yaml:6: agent.covariate_effects.add[0]: this covariate effect makes the typical disposition.CL inf "
                "L/day"});
+  // 12. Messages that mislead. The user's bytes are escaped: a terminal escape, a NUL
+  // (which cut the message short) or a byte that is not UTF-8 is shown as \xHH.
+  v.push_back({"binary-key-escaped", kGood + "\"k\\x1b[31mx\\x00y\": 1\n", "", 2,
+               "s.yaml:6: k\\x1b[31mx\\x00y: unknown key (allowed: name,"});
+  v.push_back({"non-utf8-agent-escaped", replace(kGood, "agent: belantamab-mafodotin", "agent: bel\xff\xfe"), "", 2,
+               "s.yaml:2: agent: unknown agent 'bel\\xff\\xfe'"});
+  v.push_back({"utf8-kept-in-messages", replace(kGood, "agent: belantamab-mafodotin", "agent: bel\xc2\xb5"), "", 2,
+               "unknown agent 'bel\xc2\xb5'"});
+  v.push_back({"whole-number-too-large", kGood, "{dir}/s.yaml -o {dir}/out --set simulation.seed=1e16", 2,
+               "--set: simulation.seed: '1e16' is too large: whole numbers are limited to 1e15 (1000000000000000)"});
+  v.push_back({"whole-number-fraction", kGood, "{dir}/s.yaml -o {dir}/out --set simulation.seed=2.5", 2,
+               "--set: simulation.seed: expected a whole number, got '2.5'"});
+  v.push_back({"set-index-of-an-empty-list", kGood, "{dir}/s.yaml -o {dir}/out --set 'protocol=[]' --set protocol.0.rule=x",
+               2, "--set: protocol.0.rule: '0' is not an index of the list: 'protocol' is an empty list"});
+  v.push_back({"set-index-out-of-range", kGood,
+               "{dir}/s.yaml -o {dir}/out --set 'protocol=[{rule: stop_dosing, from: 1 d}]' --set protocol.3.from=2d", 2,
+               "--set: protocol.3.from: '3' is not an index of the list (0..0)"});
+  v.push_back({"threads-negative", kGood, "{dir}/s.yaml -o {dir}/out --threads -1", 2,
+               "--threads: must be 0 (all cores) or a positive number of threads, got -1"});
+  v.push_back({"threads-not-a-number", kGood, "{dir}/s.yaml -o {dir}/out --threads 1.5", 2,
+               "--threads: must be a whole number of threads (0: all cores), got '1.5'"});
+  v.push_back({"threads-too-many", kGood, "{dir}/s.yaml -o {dir}/out --threads 99999999999", 2,
+               "--threads: too many threads: 99999999999"});
+  // An error inside a --set value names --set, not the scenario's line 1 (the value's own line).
+  v.push_back({"set-value-inner-key", kGood, "{dir}/s.yaml -o {dir}/out --set 'simulation={until: 1 d, output_every: 1 d, foo: 1}'",
+               2, "icsim: error: --set: simulation.foo: unknown key"});
+  v.push_back({"set-value-inner-value", kGood, "{dir}/s.yaml -o {dir}/out --set 'simulation={until: -1 d, output_every: 1 d}'",
+               2, "icsim: error: --set: simulation.until: must be > 0"});
+  v.push_back({"set-value-inner-agent", kGood,
+               "{dir}/s.yaml -o {dir}/out --set 'agent={base: belantamab-mafodotin, disposition: {CL: -1 L/d}}'", 2,
+               "icsim: error: --set: agent.disposition.CL: must be > 0"});
   // 11. Unit exponents that would overflow an int.
   v.push_back({"unit-power-overflow", replace(kGood, "2.5 mg/kg", "2.5 mg/kg2147483647"), "", 2,
                "s.yaml:4: regimen.dose: power out of range in unit 'kg2147483647' (at most 99)"});
