@@ -129,6 +129,7 @@ Unit parse_unit(std::string_view text) {
   if (s[0] == '/') {  // "/day" means 1/day
     divide = true;
     i = 1;
+    while (i < s.size() && s[i] == ' ') ++i;
   }
   while (i <= s.size()) {
     size_t j = i;
@@ -145,8 +146,13 @@ Unit parse_unit(std::string_view text) {
       result.dim = result.dim * f.dim;
     }
     if (j >= s.size()) break;
+    // Spaces around an operator belong to it ("L / day", "mg * h"); a space alone
+    // multiplies ("mg h").
+    size_t op = j;
+    while (op < s.size() && s[op] == ' ') ++op;
+    if (op < s.size() && (s[op] == '/' || s[op] == '*' || s.compare(op, 2, "·") == 0)) j = op;
     divide = s[j] == '/';
-    i = j + (s.compare(j, 2, "·") == 0 ? 2 : 1);
+    i = j + (s.compare(j, 2, "·") == 0 ? 2 : s[j] == ' ' ? 0 : 1);
     while (i < s.size() && s[i] == ' ') ++i;
   }
   return result;

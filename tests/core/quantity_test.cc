@@ -42,6 +42,20 @@ TEST(Quantity, RejectsWhatCannotBeConverted) {
   EXPECT_FALSE(parse_quantity("0.926").has_unit);
 }
 
+TEST(Quantity, SpacesAroundOperatorsBelongToThem) {
+  // Issue 9, item 11: "L / day" was rejected although a space alone multiplies.
+  EXPECT_DOUBLE_EQ(to("0.926 L / day", "L/day"), 0.926);
+  EXPECT_DOUBLE_EQ(to("0.926 L /day", "L/day"), 0.926);
+  EXPECT_DOUBLE_EQ(to("0.926 L/ day", "L/day"), 0.926);
+  EXPECT_DOUBLE_EQ(to("0.092 / h", "1/day"), 0.092 * 24);
+  EXPECT_NEAR(to("2 mg / L / h", "mg/L/day"), 48.0, 1e-12);  // each '/' divides only the factor after it
+  EXPECT_NEAR(to("1 mg * h / L", "mg*day/L"), 1.0 / 24, 1e-15);
+  EXPECT_NEAR(to("1 mg · h", "mg*day"), 1.0 / 24, 1e-15);
+  EXPECT_NEAR(to("1 mg h", "mg*day"), 1.0 / 24, 1e-15);  // a space alone still multiplies
+  for (const char* bad : {"2 L //day", "2 L / / day", "2 L /", "2 L * ", "2 L * / day"})
+    EXPECT_THROW(parse_quantity(bad), std::invalid_argument) << bad;
+}
+
 TEST(Quantity, DescribesDimensions) {
   EXPECT_EQ(describe(parse_unit("L/day").dim), "volume/time");
   EXPECT_EQ(describe(parse_unit("mg/L").dim), "mass/volume");

@@ -229,6 +229,13 @@ std::vector<Case> cases() {
   // 11. Unit exponents that would overflow an int.
   v.push_back({"unit-power-overflow", replace(kGood, "2.5 mg/kg", "2.5 mg/kg2147483647"), "", 2,
                "s.yaml:4: regimen.dose: power out of range in unit 'kg2147483647' (at most 99)"});
+  // Spaces around '/' in units (they were rejected): the same run as without them.
+  v.push_back({"dose-with-spaces-around-slash", replace(kGood, "2.5 mg/kg, infusion: 30 min", "2.5 mg / kg, infusion: 1e-10 d"),
+               "", 0, "Cmax 44.54 ug/mL"});
+  v.push_back({"parameter-with-spaces-around-slash", with_agent("  disposition: {CL: 0.926 L / day}\n"), "", 0,
+               "results in"});
+  v.push_back({"unit-with-a-dangling-slash", replace(kGood, "2.5 mg/kg", "2.5 mg / / kg"), "", 2,
+               "s.yaml:4: regimen.dose: malformed unit 'mg / / kg'"});
   return v;
 }
 
