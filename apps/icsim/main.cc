@@ -214,7 +214,12 @@ int main(int argc, char** argv) {
         return 0;
       }
       int status = 0;
-      for (const auto& a : icsim::library_agents()) {
+      const std::vector<icsim::AgentInfo> library = icsim::library_agents();
+      if (library.empty()) {  // it listed nothing, silently
+        fmt::print(stderr, "icsim: error: {}\n", icsim::empty_library_reason());
+        return 2;
+      }
+      for (const auto& a : library) {
         if (!a.error.empty()) {
           fmt::print(stderr, "icsim: error: {}\n", a.error);
           status = 2;

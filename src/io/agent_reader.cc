@@ -35,6 +35,20 @@ std::vector<std::string> library_agent_ids() {
   return ids;
 }
 
+std::string empty_library_reason() {
+  const fs::path dir = fs::path(data_directory()) / "agents";
+  const char* env = std::getenv("ICSIM_DATA_DIR");
+  const std::string from = env && *env ? "ICSIM_DATA_DIR is " + std::string(env)
+                                       : "ICSIM_DATA_DIR is not set, so the data directory built in is used; set "
+                                         "ICSIM_DATA_DIR to the directory that holds agents/";
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  const std::string what = !fs::exists(st)          ? "does not exist"
+                           : !fs::is_directory(st) ? "is not a directory"
+                                                   : "holds no agent files (ID.yaml)";
+  return fmt::format("no agents in the library: {} {} ({})", dir.string(), what, from);
+}
+
 std::string closest_agent_id(const std::string& id) {
   const std::vector<std::string> ids = library_agent_ids();
   std::string hint = closest_match(id, ids);
@@ -432,6 +446,7 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
     const auto ids = library_agent_ids();
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
       const std::string hint = closest_agent_id(id);
+      if (ids.empty()) scenario.fail(id_node, key, fmt::format("unknown agent '{}': {}", id, empty_library_reason()));
       scenario.fail(id_node, key,
                     hint.empty() ? fmt::format("unknown agent '{}' (library: {})", id, fmt::join(ids, ", "))
                                  : fmt::format("unknown agent '{}' (did you mean '{}'?)", id, hint));

@@ -15,6 +15,9 @@ namespace icsim {
 // Where the library lives: $ICSIM_DATA_DIR, else the data/ folder of the source tree.
 std::string data_directory();
 std::vector<std::string> library_agent_ids();
+// Why library_agent_ids() is empty: where it looked, where that directory came from
+// and what is wrong with it ("... does not exist ..."). Meant for an empty list only.
+std::string empty_library_reason();
 // For "did you mean": the library id closest to `id` by spelling, else one that
 // contains it ("belantamab" -> "belantamab-mafodotin"), else "".
 std::string closest_agent_id(const std::string& id);

@@ -398,5 +398,32 @@ TEST(HostileLibrary, AgentsListsTheOthersWhenOneFileIsBroken) {
   EXPECT_TRUE(contains(test::slurp(dir / "stderr"), "broken.yaml:")) << test::slurp(dir / "stderr");
 }
 
+// 13. A data directory without agents lists nothing silently no more: it says where
+// it looked and what is wrong there (exit 2), and so does a scenario naming an agent.
+TEST(HostileLibrary, AnEmptyOrMissingLibraryIsAnError) {
+  const fs::path dir = test::temp_dir("hostile-library-empty");
+  fs::create_directories(dir / "empty" / "agents");
+  test::write_file(dir / "s.yaml", kGood);
+  struct Want {
+    fs::path data;
+    std::string args, fragment;
+  };
+  const std::vector<Want> wants = {
+      {dir / "missing", "agents", "icsim: error: no agents in the library: " + (dir / "missing" / "agents").string() +
+                                      " does not exist (ICSIM_DATA_DIR is " + (dir / "missing").string() + ")"},
+      {dir / "empty", "agents", (dir / "empty" / "agents").string() + " holds no agent files (ID.yaml)"},
+      {dir / "missing", "simulate " + (dir / "s.yaml").string() + " -o " + (dir / "out").string(),
+       "s.yaml:2: agent: unknown agent 'belantamab-mafodotin': no agents in the library: "},
+  };
+  for (const Want& w : wants) {
+    const std::string cmd = "ICSIM_DATA_DIR=" + w.data.string() + " " + ICSIM_BINARY + " " + w.args + " >" +
+                            (dir / "stdout").string() + " 2>" + (dir / "stderr").string();
+    EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2) << w.args;
+    EXPECT_TRUE(contains(test::slurp(dir / "stderr"), w.fragment)) << test::slurp(dir / "stderr");
+    EXPECT_EQ(test::slurp(dir / "stdout"), "");
+    EXPECT_FALSE(fs::exists(dir / "out"));
+  }
+}
+
 }  // namespace
 }  // namespace icsim
