@@ -39,6 +39,8 @@ double percentile(const std::vector<double>& v, double q) {
   return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
 }
 
+constexpr size_t kMaxStatisticRows = 1000;
+
 json spread(std::vector<double> v) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
   if (v.empty()) return nullptr;
@@ -422,7 +424,10 @@ void DirectoryWriter::tally(const PatientRecord& r) {
     const CohortStatistic& st = info_.statistics[s];
     const Table& t = r.table(st.table);
     const bool every = st.row == CohortStatistic::kEveryRow;
-    const size_t first = every ? 0 : st.row, last = every ? t.rows() : std::min(t.rows(), st.row + 1);
+    // Per-row statistics stop at kMaxStatisticRows rows (a regimen of 100,000 doses
+    // would otherwise hold every interval of every patient); the CSV has them all.
+    const size_t first = every ? 0 : st.row,
+                 last = every ? std::min(t.rows(), kMaxStatisticRows) : std::min(t.rows(), st.row + 1);
     auto& rows = stats_[s];
     for (size_t row = first; row < last; ++row) {
       const size_t slot = every ? row : 0;
