@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "icsim/error.h"
 #include "icsim/record.h"
 #include "io/scenario_reader.h"
 #include "trial/cohort.h"
@@ -68,6 +69,23 @@ inline Scenario scenario_from_text(const std::string& name, const std::string& t
                                    const std::vector<std::string>& sets = {}) {
   auto dir = temp_dir(name);
   return load_scenario(write_file(dir / "scenario.yaml", text), sets);
+}
+
+// The message of the input error a scenario written in `text` gives, or "" when it loads.
+inline std::string error_of(const std::string& name, const std::string& text,
+                            const std::vector<std::string>& sets = {}) {
+  try {
+    scenario_from_text(name, text, sets);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// `s` with the first `from` replaced by `to`.
+inline std::string replace(std::string s, const std::string& from, const std::string& to) {
+  s.replace(s.find(from), from.size(), to);
+  return s;
 }
 
 inline CollectingSink run(const Scenario& s, int threads = 1) {

@@ -11,20 +11,13 @@
 namespace icsim {
 namespace {
 
+using test::error_of;
+
 using test::contains;
 
 std::string with_patient(const std::string& agent, const std::string& patient) {
   return "name: b\nagent: " + agent + "\npatient: " + patient +
          "\nregimen: {dose: 2.5 mg/kg, infusion: 30 min}\nsimulation: {until: 21 d}\n";
-}
-
-std::string error_of(const std::string& name, const std::string& text) {
-  try {
-    test::scenario_from_text(name, text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(BodySize, WeightAloneWithAnEffectOfBmiIsRejected) {

@@ -22,6 +22,8 @@
 namespace icsim {
 namespace {
 
+using test::replace;
+
 namespace fs = std::filesystem;
 using test::contains;
 
@@ -31,11 +33,6 @@ const std::string kGood =
     "patient: {weight: 75 kg}\n"
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
     "simulation: {until: 168 d, output_every: 1 d}\n";
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  s.replace(s.find(from), from.size(), to);
-  return s;
-}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);

@@ -12,16 +12,9 @@
 namespace icsim {
 namespace {
 
-using test::contains;
+using test::error_of;
 
-std::string error_of(const std::string& name, const std::string& text, const std::vector<std::string>& sets = {}) {
-  try {
-    test::scenario_from_text(name, text, sets);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::contains;
 
 const std::string kTail =
     "patient: {weight: 80 kg}\n"

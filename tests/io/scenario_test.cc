@@ -12,6 +12,8 @@
 namespace icsim {
 namespace {
 
+using test::replace;
+
 namespace fs = std::filesystem;
 
 struct CliRun {
@@ -41,11 +43,6 @@ const std::string kGood =
     "patient: {weight: 75 kg}\n"
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
     "simulation: {until: 168 d, output_every: 1 d}\n";
-
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  s.replace(s.find(from), from.size(), to);
-  return s;
-}
 
 void expect_rejected(const std::string& name, const std::string& scenario, const std::string& where,
                      const std::string& why, const std::string& args = "") {

@@ -12,6 +12,8 @@
 namespace icsim {
 namespace {
 
+using test::error_of;
+
 using test::contains;
 
 // A QSS agent written inline; `target` is the rest of its target section.
@@ -27,15 +29,6 @@ std::string scenario(const std::string& target) {
          "}\n"
          "regimen: {dose: 100 mg}\n"
          "simulation: {until: 7 d}\n";
-}
-
-std::string error_of(const std::string& name, const std::string& text) {
-  try {
-    test::scenario_from_text(name, text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(TargetUnits, MassConcentrationNeedsTheTargetsMolecularWeight) {
