@@ -21,6 +21,20 @@ struct TableSchema {
   std::vector<std::string> columns;  // with units, e.g. "cmax_ug_per_mL"
   bool single_row = false;           // one row per patient: columns of patients.csv
   std::string row_label = "row";     // the column numbering rows from 0, e.g. "interval"
+  // Categorical columns: levels[k], when not empty, names column k's values 0, 1, ...
+  // (best first, e.g. "sCR" ... "PD"); writers print the name.
+  std::vector<std::vector<std::string>> levels;
+  // A single-row table listed per patient in summary.json, with the counts of its
+  // categorical columns; `headline` (a level) adds "<level> or better" to the counts.
+  bool in_summary = false;
+  std::string headline;
+  // The level name of value v in column k, or nullptr when the column is not
+  // categorical or v is not a level.
+  const char* level(size_t k, double v) const {
+    if (k >= levels.size() || levels[k].empty() || !(v >= 0) || v >= static_cast<double>(levels[k].size()))
+      return nullptr;
+    return levels[k][static_cast<size_t>(v)].c_str();
+  }
 };
 
 class Table {

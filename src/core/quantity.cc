@@ -46,7 +46,8 @@ const std::unordered_map<std::string, Unit>& unit_table() {
                            {"um", 1e-6}, {"µm", 1e-6}})
       t[name] = {f, len};
     for (auto [name, f] : {std::pair{"L", 1e-3}, {"l", 1e-3}, {"dL", 1e-4}, {"mL", 1e-6},
-                           {"ml", 1e-6}, {"uL", 1e-9}, {"µL", 1e-9}})
+                           {"ml", 1e-6}, {"uL", 1e-9}, {"µL", 1e-9},
+                           {"nL", 1e-12}, {"pL", 1e-15}, {"fL", 1e-18}})
       t[name] = {f, vol};
     for (auto [name, f] :
          {std::pair{"s", 1.0}, {"sec", 1.0}, {"min", 60.0}, {"h", 3600.0}, {"hr", 3600.0},

@@ -65,7 +65,7 @@ namespace {
 std::vector<std::string> top_keys() {
   std::vector<std::string> keys = {"id", "name", "class", "antigen", "description", "molecular_weight"};
   for (const Mechanism* m : mechanisms())
-    if (m->has_section()) keys.push_back(m->section());
+    if (m->has_section() && !m->in_scenario()) keys.push_back(m->section());
   keys.insert(keys.end(), {"covariates", "covariate_effects", "variability", "covariance", "residual_error", "sources"});
   return keys;
 }
@@ -121,22 +121,9 @@ class AgentReader {
     }
   }
 
- private:
-  void param(const YAML::Node& v, const std::string& name, const std::string& key) {
-    ParamSpec p;
-    p.name = name;
-    YAML::Node val = value_node(doc_, library_, v, key, &p.source);
-    p.written = doc_.quantity(val, key);
-    p.origin = doc_.origin(val, key);
-    a_.params[name] = p;
-  }
-
-  double molecular_weight(const YAML::Node& v, const std::string& key) {
-    return read_molecular_weight(SectionInput{v, key, doc_, library_}, v, key);
-  }
-
   // A mechanism's section: its parameters (some in subsections, such as
-  // disposition.clearance_change), then its options, read by the mechanism.
+  // disposition.clearance_change, some per named member, such as disease.clones),
+  // then its options, read by the mechanism.
   void section(const Mechanism& m, const YAML::Node& node, const std::string& key) {
     const std::string sec = m.section();
     const std::vector<ParamDecl> decls = m.parameters();
@@ -146,6 +133,7 @@ class AgentReader {
     };
     for (const ParamDecl& d : decls) allow(std::string(d.name).substr(0, std::string(d.name).find('.')));
     for (const auto& k : m.option_keys()) allow(k);
+    if (m.member_list()) allow(m.member_list());
     doc_.check_keys(node, key, allowed);
     std::vector<std::string> checked;  // subsections whose keys were checked
     for (const ParamDecl& d : decls) {
@@ -168,10 +156,52 @@ class AgentReader {
       }
       if (subnode[leaf]) param(subnode[leaf], sec + "." + name, join_key(sub_key, leaf));
     }
+    if (m.member_list() && node[m.member_list()]) members(m, node[m.member_list()], join_key(key, m.member_list()));
     OptionsBox& box = a_.mechanisms[sec];
     if (!box.get()) box = OptionsBox(m.default_options());
     m.read_options(SectionInput{node, key, doc_, library_}, *box.get(), a_);
     a_.feature_origin[sec] = doc_.origin(node, key);
+  }
+
+ private:
+  // The named members of a section: a list of mappings, each with a unique `name`
+  // and the member parameters.
+  void members(const Mechanism& m, const YAML::Node& list, const std::string& key) {
+    const std::string prefix = std::string(m.section()) + "." + m.member_list() + ".";
+    if (!list.IsSequence() || list.size() == 0)
+      doc_.fail(list, key, "expected a list of named entries, e.g. [{name: sensitive, ...}]");
+    std::vector<std::string> allowed = {"name"}, names;
+    for (const ParamDecl& d : m.member_parameters()) allowed.push_back(d.name);
+    for (size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node e = list[i];
+      const std::string ek = fmt::format("{}[{}]", key, i);
+      if (!e.IsMap()) doc_.fail(e, ek, "expected a mapping with 'name', e.g. {name: sensitive, fraction: 0.99}");
+      doc_.check_keys(e, ek, allowed);
+      if (!e["name"]) doc_.fail(e, ek, "missing 'name'");
+      const std::string name = doc_.text(e["name"], ek + ".name");
+      const bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+      if (!word) doc_.fail(e["name"], ek + ".name", "a name is letters, digits, '_' and '-' (it names output columns)");
+      if (std::find(names.begin(), names.end(), name) != names.end())
+        doc_.fail(e["name"], ek + ".name", fmt::format("'{}' is named twice", name));
+      names.push_back(name);
+      for (const ParamDecl& d : m.member_parameters())
+        if (e[d.name]) param(e[d.name], prefix + name + "." + d.name, ek + "." + d.name);
+    }
+  }
+
+  void param(const YAML::Node& v, const std::string& name, const std::string& key) {
+    ParamSpec p;
+    p.name = name;
+    YAML::Node val = value_node(doc_, library_, v, key, &p.source);
+    p.written = doc_.quantity(val, key);
+    p.origin = doc_.origin(val, key);
+    a_.params[name] = p;
+  }
+
+  double molecular_weight(const YAML::Node& v, const std::string& key) {
+    return read_molecular_weight(SectionInput{v, key, doc_, library_}, v, key);
   }
 
   void covariates(const YAML::Node& m, const std::string& key) {
@@ -460,6 +490,10 @@ AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario) {
   return a;
 }
 
+void read_scenario_section(AgentSpec& a, const Mechanism& m, const YAML::Node& node, const YamlDoc& scenario) {
+  AgentReader(a, scenario, Reading::kInline).section(m, node, m.section());
+}
+
 double read_molecular_weight(const SectionInput& in, const YAML::Node& v, const std::string& key) {
   std::string source;
   YAML::Node val = value_node(in.doc, in.library, v, key, &source);
@@ -502,16 +536,21 @@ void finalise_agent(AgentSpec& a) {
     if (!o->is_valid(&why)) fail(origin_of(sec), why);
     why = m->check(a, *o);
     if (!why.empty()) fail(origin_of(sec), why);
-    for (const ParamDecl& d : m->parameters()) {
-      const std::string name = sec + "." + d.name;
-      if (!d.default_value || a.has(name) || !m->uses(d.name, *o)) continue;
+    auto add_default = [&](const ParamDecl& d, const std::string& relative) {
+      const std::string name = sec + "." + relative;
+      if (!d.default_value || a.has(name) || !m->uses(relative, *o)) return;
       ParamSpec p;
       p.name = name;
       p.written = parse_quantity(d.default_value);
       p.source = d.default_source;
       p.origin = origin_of(sec);
       a.params[name] = p;
-    }
+    };
+    for (const ParamDecl& d : m->parameters()) add_default(d, d.name);
+    if (m->member_list())
+      for (const std::string& member : m->members(*o))
+        for (const ParamDecl& d : m->member_parameters())
+          add_default(d, std::string(m->member_list()) + "." + member + "." + d.name);
   }
   // Parameters of mechanisms that are off, or unused with these options, are
   // dropped, so they cannot be used by accident.

@@ -29,6 +29,10 @@ AgentSpec read_agent_file(const std::string& path);
 // {file: PATH, ...overrides} (PATH relative to the scenario file).
 AgentSpec read_scenario_agent(const YAML::Node& node, const YamlDoc& scenario);
 
+// Reads a mechanism's section written in a scenario (the patient's disease) into
+// the agent, as plain values; finalise_agent checks it with the rest.
+void read_scenario_section(AgentSpec& a, const Mechanism& m, const YAML::Node& node, const YamlDoc& scenario);
+
 // For mechanisms reading their sections (src/model/mechanism.h): a molecular
 // weight ("150 kDa", or {value, source} in library files) in g/mol, and a number of
 // compartments (1 or 2) under `in.key`.compartments.

@@ -40,6 +40,9 @@ double percentile(const std::vector<double>& v, double q) {
 }
 
 constexpr size_t kMaxStatisticRows = 1000;
+// summary.json lists the rows of summary tables (e.g. each patient's response) for
+// the first patients only; patients.csv has them all.
+constexpr long kMaxSummaryPatients = 10000;
 
 json spread(std::vector<double> v) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
@@ -374,7 +377,10 @@ void DirectoryWriter::encode(const PatientRecord& r, std::vector<std::string>& o
       const size_t n = info_.tables[t]->columns.size();
       for (size_t k = 0; k < n; ++k) {
         buf += ',';
-        if (r.ok && t < r.tables.size() && r.tables[t].rows() > 0) put(buf, r.tables[t].values()[k], 10);
+        if (!r.ok || t >= r.tables.size() || r.tables[t].rows() == 0) continue;
+        const double v = r.tables[t].values()[k];
+        if (const char* level = info_.tables[t]->level(k, v)) buf += level;
+        else put(buf, v, 10);
       }
     }
     buf += '\n';
@@ -391,7 +397,9 @@ void DirectoryWriter::encode(const PatientRecord& r, std::vector<std::string>& o
       put(buf, static_cast<long>(row));
       for (size_t k = 0; k < n; ++k) {
         buf += ',';
-        put(buf, table.values()[row * n + k], 10);
+        const double v = table.values()[row * n + k];
+        if (const char* level = table.schema().level(k, v)) buf += level;
+        else put(buf, v, 10);
       }
       buf += '\n';
     }
@@ -418,6 +426,24 @@ void DirectoryWriter::tally(const PatientRecord& r) {
   }
   ++solvers_[r.solver];
   fallbacks_ += r.solver_fallback;
+  summary_rows_.resize(info_.tables.size());
+  level_counts_.resize(info_.tables.size());
+  for (size_t t = 0; t < info_.tables.size() && t < r.tables.size(); ++t) {
+    const TableSchema& schema = *info_.tables[t];
+    if (!schema.in_summary || r.tables[t].rows() == 0) continue;
+    const std::vector<double>& v = r.tables[t].values();
+    if (static_cast<long>(summary_rows_[t].size()) < kMaxSummaryPatients) {
+      std::vector<double> row = {static_cast<double>(r.index)};
+      row.insert(row.end(), v.begin(), v.begin() + static_cast<long>(schema.columns.size()));
+      summary_rows_[t].push_back(std::move(row));
+    }
+    level_counts_[t].resize(schema.columns.size());
+    for (size_t k = 0; k < schema.columns.size(); ++k) {
+      if (!schema.level(k, v[k])) continue;
+      level_counts_[t][k].resize(schema.levels[k].size());
+      ++level_counts_[t][k][static_cast<size_t>(v[k])];
+    }
+  }
   const long work[4] = {r.steps, r.rejected_steps, r.rhs_evaluations, r.jacobian_evaluations};
   for (int k = 0; k < 4; ++k) work_[k].push_back(static_cast<double>(work[k]));
   for (size_t s = 0; s < info_.statistics.size(); ++s) {
@@ -488,6 +514,28 @@ void DirectoryWriter::end() {
       s[st.key] = stats_[i].empty() ? json(nullptr) : stat(stats_[i][0], 0);
     }
   }
+  for (size_t t = 0; t < summary_rows_.size(); ++t) {
+    const TableSchema& schema = *info_.tables[t];
+    if (!schema.in_summary) continue;
+    json patients = json::array();
+    for (const auto& row : summary_rows_[t]) {
+      json o = {{"patient", static_cast<long>(row[0])}};
+      for (size_t k = 0; k < schema.columns.size(); ++k) {
+        const double v = row[k + 1];
+        if (const char* level = schema.level(k, v)) o[schema.columns[k]] = level;
+        else o[schema.columns[k]] = std::isfinite(v) ? json(v) : json(nullptr);
+      }
+      patients.push_back(std::move(o));
+    }
+    json counts = json::object();
+    for (size_t k = 0; k < level_counts_[t].size(); ++k) {
+      if (level_counts_[t][k].empty()) continue;
+      json c = json::object();
+      for (size_t l = 0; l < schema.levels[k].size(); ++l) c[schema.levels[k][l]] = level_counts_[t][k][l];
+      counts[schema.columns[k]] = c;
+    }
+    s[schema.name] = {{"patients_listed", patients.size()}, {"counts", counts}, {"patients", patients}};
+  }
   bool ok = true;
   auto write = [&](const char* name, const std::string& text) {
     std::FILE* f = std::fopen((tmp_ / name).c_str(), "w");
@@ -508,6 +556,26 @@ void DirectoryWriter::end() {
 
 std::string DirectoryWriter::statistics_summary() const {
   std::string out;
+  for (size_t t = 0; t < level_counts_.size(); ++t) {
+    const TableSchema& schema = *info_.tables[t];
+    for (size_t k = 0; k < level_counts_[t].size(); ++k) {
+      const std::vector<long>& counts = level_counts_[t][k];
+      if (counts.empty()) continue;
+      long total = 0, headline = 0;
+      bool at_or_above = !schema.headline.empty();
+      std::vector<std::string> parts;
+      for (size_t l = 0; l < counts.size(); ++l) {
+        total += counts[l];
+        parts.push_back(fmt::format("{} {}", schema.levels[k][l], counts[l]));
+        if (at_or_above) headline += counts[l];
+        if (schema.levels[k][l] == schema.headline) at_or_above = false;
+      }
+      out += fmt::format("{} of {} patients: {}", schema.columns[k], total, fmt::join(parts, ", "));
+      if (!schema.headline.empty() && total > 0)
+        out += fmt::format("; {} or better {} ({:.1f} %)", schema.headline, headline, 100.0 * headline / total);
+      out += "\n";
+    }
+  }
   for (size_t s = 0; s < info_.statistics.size(); ++s) {
     const CohortStatistic& st = info_.statistics[s];
     if (st.title.empty() || stats_[s].empty() || stats_[s][0].empty() || stats_[s][0][0].empty()) continue;

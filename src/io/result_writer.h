@@ -76,6 +76,10 @@ class DirectoryWriter final : public ResultSink {
   std::string covariates_text_;  // the same for every patient of a cohort
   // Per statistic, per row, per item: the patients' values.
   std::vector<std::vector<std::vector<std::vector<double>>>> stats_;
+  // Per table listed in the summary (TableSchema::in_summary): patient index, then
+  // the row, for the first patients; and per categorical column the count per level.
+  std::vector<std::vector<std::vector<double>>> summary_rows_;
+  std::vector<std::vector<std::vector<long>>> level_counts_;
   bool committed_ = false;
 };
 

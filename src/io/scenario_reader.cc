@@ -10,6 +10,8 @@
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
 #include "model/parameter_defs.h"
+#include "disease/disease.h"
+#include "model/registry.h"
 #include "pk/soluble_antigen/soluble_antigen.h"
 #include "population/individual.h"
 
@@ -43,7 +45,23 @@ YAML::Node apply_set(YAML::Node root, const std::string& assignment) {
     const std::string& part = parts[i];
     if (part.empty()) throw InputError("--set", 0, key, "empty part in the key");
     const bool last = i + 1 == parts.size();
-    if (node.IsSequence()) {
+    if (node.IsSequence() && !part.empty() && !std::isdigit(static_cast<unsigned char>(part[0]))) {
+      // A list of named entries (disease.clones) is indexed by name too.
+      std::vector<std::string> known;
+      long found = -1;
+      for (size_t k = 0; k < node.size(); ++k) {
+        if (!node[k].IsMap() || !node[k]["name"] || !node[k]["name"].IsScalar()) continue;
+        known.push_back(node[k]["name"].Scalar());
+        if (known.back() == part) found = static_cast<long>(k);
+      }
+      if (found < 0)
+        throw InputError("--set", 0, key,
+                         known.empty() ? fmt::format("'{}' is not an index of the list '{}'", part, parts[i - 1])
+                                       : fmt::format("no entry of '{}' is named '{}' (names: {})", parts[i - 1], part,
+                                                     fmt::join(known, ", ")));
+      if (last) node[found] = value;
+      else node.reset(node[found]);
+    } else if (node.IsSequence()) {
       char* end = nullptr;
       const long idx = std::strtol(part.c_str(), &end, 10);
       if (*end != '\0' || idx < 0 || static_cast<size_t>(idx) >= node.size())
@@ -83,18 +101,24 @@ class ScenarioReader {
   Scenario read(const YAML::Node& root) {
     Scenario s;
     s.file = doc_.file();
-    doc_.check_keys(root, "", {"name", "description", "agent", "patient", "regimen", "protocol", "simulation"});
+    doc_.check_keys(root, "",
+                    {"name", "description", "agent", "patient", "disease", "regimen", "protocol", "simulation"});
     for (const char* req : {"name", "agent", "regimen", "simulation"})
       if (!root[req]) doc_.fail(root, req, "missing (every scenario needs name, agent, regimen and simulation)");
     s.name = doc_.text(root["name"], "name");
     if (root["description"] && !root["description"].IsScalar())  // not read, but text
       doc_.fail(root["description"], "description", "must be a single text value, not a list or mapping");
     s.agent = read_scenario_agent(root["agent"], doc_);
+    if (root["disease"]) disease(root["disease"], s);
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);
     soluble_antigen_from_sbcma(s);
     check_body_size(s);
     regimen(root["regimen"], s);
+    if (s.assessment.on && !(s.assessment.every_day > 0)) {  // the first phase's interval, else monthly
+      const double every = s.regimen.phases.front().every_day;
+      s.assessment.every_day = every > 0 ? every : 28.0;
+    }
     if (root["protocol"]) s.protocol = read_protocol(root["protocol"], "protocol", doc_);
     simulation(root["simulation"], s.simulation);
     return s;
@@ -131,6 +155,39 @@ class ScenarioReader {
         s.patient.levels[name] = v;
       }
     }
+  }
+
+  // The patient's disease: the tumour of the mechanistic model (src/disease/disease.h)
+  // or a published empirical M-protein model, and how response is assessed.
+  void disease(const YAML::Node& n, Scenario& s) {
+    doc_.require_map(n, "disease");
+    std::string model = "mechanistic";
+    if (n["model"]) model = doc_.text(n["model"], "disease.model");
+    ResponseAssessment& a = s.assessment;
+    a.on = true;
+    if (n["assessment_every"]) a.every_day = positive_time(n["assessment_every"], "disease.assessment_every");
+    else a.every_day = 0.0;  // the regimen's interval, once it is read
+    if (n["assessment_start"]) a.start_day = positive_time(n["assessment_start"], "disease.assessment_start", true);
+    if (n["measurement_error"]) a.measurement_error = doc_.boolean(n["measurement_error"], "disease.measurement_error");
+    if (n["cr_threshold"]) {
+      a.cr_threshold_g_per_L = doc_.in_unit(n["cr_threshold"], "disease.cr_threshold", "g/L");
+      if (!(a.cr_threshold_g_per_L > 0)) doc_.fail(n["cr_threshold"], "disease.cr_threshold", "must be > 0");
+    }
+    if (model == "mechanistic") {
+      read_scenario_section(s.agent, disease_mechanism(), n, doc_);
+      return;
+    }
+    const Mechanism* empirical = model == "collins2023" ? find_mechanism("collins_tgi") : nullptr;
+    if (!empirical) doc_.fail(n["model"], "disease.model", "must be 'mechanistic' or 'collins2023'");
+    // The empirical model reads the section without the assessment keys.
+    YAML::Node section(YAML::NodeType::Map);
+    for (const auto& kv : n) {
+      const std::string k = kv.first.as<std::string>();
+      if (k != "model" && k != "assessment_every" && k != "assessment_start" && k != "measurement_error" &&
+          k != "cr_threshold")
+        section[kv.first] = kv.second;
+    }
+    read_scenario_section(s.agent, *empirical, section, doc_);
   }
 
   // The patient's serum sBCMA is the measured baseline of the shed-antigen sink: it

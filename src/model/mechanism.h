@@ -85,6 +85,15 @@ class Mechanism {
   // False for a mechanism with nothing to set in agent files (the exposure integral).
   virtual bool has_section() const { return true; }
   virtual std::vector<ParamDecl> parameters() const = 0;
+  // A family of named members, each with the same parameters (the clones of a
+  // disease): the key of their list in the section, or nullptr. A member's
+  // parameter is named "section.list.member.param" ("disease.clones.negative.antigen").
+  virtual const char* member_list() const { return nullptr; }
+  virtual std::vector<ParamDecl> member_parameters() const { return {}; }
+  // The members these options name, in the order written.
+  virtual std::vector<std::string> members(const MechanismOptions& /*o*/) const { return {}; }
+  // Read from a scenario's top level (the patient's disease), not from agent files.
+  virtual bool in_scenario() const { return false; }
   // Keys of the section that are not parameters ("model", "molecular_weight").
   virtual std::vector<std::string> option_keys() const { return {}; }
   virtual std::unique_ptr<MechanismOptions> default_options() const = 0;

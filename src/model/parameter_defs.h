@@ -1,4 +1,4 @@
-// Every model parameter an agent can set, gathered from the registered mechanisms
+// Every model parameter an agent or a scenario's disease can set, gathered from the registered mechanisms
 // (src/model/registry.cc): its dotted name, engine unit and bounds.
 #pragma once
 
@@ -18,6 +18,9 @@ struct ParamDef {
 };
 
 const std::vector<ParamDef>& parameter_defs();
+// The parameters of named members (src/model/mechanism.h), one per parameter, named
+// with "*" for the member: "disease.clones.*.antigen".
+const std::vector<ParamDef>& member_parameter_defs();
 const ParamDef* find_param_def(const std::string& name);
 // Empty when the value is allowed, else why not ("must be > 0").
 std::string check_bound(Bound b, double v);

@@ -3,6 +3,8 @@
 // library drops objects that nothing references.
 #include "model/registry.h"
 
+#include "disease/cellular.h"
+#include "disease/disease.h"
 #include "model/mechanism.h"
 #include "pk/dar/dar.h"
 #include "pk/disposition/disposition.h"
@@ -20,6 +22,8 @@ const std::vector<const Mechanism*>& mechanisms() {
       &soluble_antigen_mechanism(),
       &dar_mechanism(),
       &payload_mechanism(),
+      &cellular_mechanism(),
+      &disease_mechanism(),
       &exposure_mechanism(),
   };
   return all;

@@ -68,6 +68,7 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     if (!sim.dose_samples.empty()) list.push_back(make_dose_samples(*built.model, sim.dose_samples));
     if (!sim.windows.empty())
       list.push_back(make_windows(*built.model, sim.windows, s.agent.molecular_weight));
+    if (s.assessment.on) list.push_back(make_response(*built.model, s.assessment));
     return list;
   };
 

@@ -41,6 +41,17 @@ struct SimulationSettings {
   bool is_valid(std::string* why) const;
 };
 
+// How the response of a disease is assessed (IMWG, src/disease/imwg.h): at visits
+// every `every_day` from `start_day`, on the model's M-protein or on an observation
+// with measurement error.
+struct ResponseAssessment {
+  bool on = false;  // the scenario has a disease
+  double every_day = 28;
+  double start_day = -1;  // < 0: one interval after the first dose
+  bool measurement_error = false;
+  double cr_threshold_g_per_L = 0.1;
+};
+
 struct Scenario {
   std::string name, file;
   AgentSpec agent;
@@ -48,6 +59,7 @@ struct Scenario {
   BsaFormula bsa_formula = BsaFormula::kDuBois;
   Regimen regimen;
   Protocol protocol;  // rules at visits; empty: the regimen as planned
+  ResponseAssessment assessment;
   SimulationSettings simulation;
 };
 

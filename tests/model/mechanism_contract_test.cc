@@ -5,7 +5,8 @@
 // src/model/mechanism.h) are what the suite composes agents from.
 //
 // For each mechanism M the agent is: disposition's example (always), the example of
-// every section M needs, and M's own example. The agent file holds the identity and
+// every section M needs, and M's own example (written at the scenario's top level
+// instead when M is read from scenarios, as the disease is). The agent file holds the identity and
 // molecular weight (150 kDa); the sections are written plainly, as overrides in the
 // scenario's `agent: {file: ..., <sections>}` mapping, because an agent file named by
 // `file:` is read with the library's rules (every value {value, source}) while a
@@ -101,7 +102,7 @@ YAML::Node sections(const Mechanism& m, Variant v) {
   const std::string own = m.section();
   out["disposition"] = load_example("disposition");
   for (const std::string& s : m.needs_sections()) out[s] = load_example(s);
-  if (m.has_section() && own != "disposition") {
+  if (m.has_section() && own != "disposition" && !m.in_scenario()) {
     if (v == Variant::kOn) out[own] = load_example(own);
     else if (v == Variant::kSwitchedOff) out[own] = switched_off_section(m);
   }
@@ -125,7 +126,14 @@ std::string agent_node(const Mechanism& m, Variant v) {
 Scenario scenario(const Mechanism& m, Variant v, const std::vector<std::string>& sets = {},
                   const std::string& tag = "") {
   const std::string name = std::string("contract-") + m.section() + "-" + variant_name(v) + tag;
-  const std::string text = "name: " + name + "\nagent: " + agent_node(m, v) +
+  // A mechanism read from the scenario (the disease) is written at its top level.
+  std::string own;
+  if (m.in_scenario() && v != Variant::kWithout) {
+    YAML::Emitter e;
+    e << YAML::Flow << (v == Variant::kOn ? load_example(m.section()) : switched_off_section(m));
+    own = std::string("\n") + m.section() + ": " + e.c_str();
+  }
+  const std::string text = "name: " + name + "\nagent: " + agent_node(m, v) + own +
                            "\npatient: {weight: 70 kg}\n"
                            "regimen: {dose: 3 mg/kg, infusion: 1 h, every: 7 d, doses: 2}\n"
                            "simulation: {until: 21 d, output_every: 1 d}\n";

@@ -6,6 +6,7 @@
 
 #include "pk/soluble_antigen/soluble_antigen.h"
 
+#include "disease/disease.h"
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
 #include "io/yaml_text.h"
@@ -40,6 +41,8 @@ class SolubleAntigen final : public Module {
   void link(ModelBuilder& b) override {
     payload_ = b.find_state(names::kPayloadCentral);
     release_ = b.find_param("payload.release_on_catabolism");
+    burden_ = b.find_quantity(names::kBurdenRatio);
+    from_tumour_ = b.find_param("disease.shed_antigen_from_tumour");
   }
   const char* name() const override { return "soluble_antigen"; }
   double fastest_rate(const double* p) const override {
@@ -68,8 +71,10 @@ class SolubleAntigen final : public Module {
       add_if(dy, eliminated_, kel * rc);
       payload_released += dar_[s] * kel * rc;
     }
-    // sS0 is the drug-free steady state: synthesis = kdeg * baseline.
-    dy[free_] += kdeg * p[baseline_] * v1 - kdeg * sag - net_binding;
+    // sS0 is the drug-free steady state: synthesis = kdeg * baseline. With a tumour,
+    // the part it sheds follows its burden (1 at baseline).
+    const double shed = burden_ >= 0 ? 1.0 + p[from_tumour_] * (c.q[burden_] - 1.0) : 1.0;
+    dy[free_] += kdeg * p[baseline_] * v1 * shed - kdeg * sag - net_binding;
     const double release = (payload_ >= 0 && release_ >= 0) ? p[release_] : 0.0;
     add_if(dy, payload_, release * payload_released);
     add_if(dy, payload_lost_, (1.0 - release) * payload_released);
@@ -78,7 +83,7 @@ class SolubleAntigen final : public Module {
  private:
   std::vector<int> dar_, central_, complex_;
   int free_, baseline_, kdeg_, kon_, koff_, kel_, v1_, ff_, total_, eliminated_, payload_lost_;
-  int payload_ = -1, release_ = -1;
+  int payload_ = -1, release_ = -1, burden_ = -1, from_tumour_ = -1;
 };
 
 }  // namespace
@@ -135,7 +140,7 @@ class SolubleAntigenMechanism final : public Mechanism {
     return static_cast<const SolubleAntigenOptions&>(mo).molecular_weight;
   }
   Dependencies dependencies() const override {
-    return {{}, {names::kPlasmaTotal, names::kPools}, {names::kCentral, names::kFreeFraction}};
+    return {{}, {names::kPlasmaTotal, names::kPools}, {names::kCentral, names::kFreeFraction, names::kBurdenRatio}};
   }
   void build(ModelBuilder& b, const BuildPlan& plan, const MechanismOptions& mo) const override {
     const auto& o = static_cast<const SolubleAntigenOptions&>(mo);

@@ -19,6 +19,9 @@ std::unique_ptr<Observer> make_half_life(const Model& m);
 // time after it (table "samples").
 std::unique_ptr<Observer> make_dose_samples(const Model& m, const std::vector<DoseSample>& samples);
 // Exposure of the analyte over chosen windows (table "windows").
+// IMWG response at the disease's assessment visits (tables "response", one row per
+// patient, and "assessments", one row per visit).
+std::unique_ptr<Observer> make_response(const Model& m, const ResponseAssessment& a);
 std::unique_ptr<Observer> make_windows(const Model& m, const std::vector<ExposureWindow>& windows,
                                        double molecular_weight);
 
