@@ -1,0 +1,245 @@
+// The tumour of a scenario's disease (src/disease/disease.cc) and the ADC effector
+// (src/disease/adc_effector.cc), against what can be known independently:
+//  - growth without drug against the closed forms of each growth law, and the
+//    M-protein against its closed form (exponential growth) and its steady state
+//    (production over elimination, no growth); rtol 1e-10, compared to 1e-6
+//    relative (a few hundred times the local tolerance over ~40 steps);
+//  - antibody and payload carried through plasma, interstitium, surface, endosome,
+//    cell, neighbours and efflux conserved to 1e-8 of the dose (BDF, rtol 1e-10);
+//  - limits: no antigen and an impermeable payload kill nothing (cells equal the
+//    untreated closed form to 1e-6); very fast binding is at quasi-equilibrium
+//    (koff S = kon C R to 1e-3 relative at kon 1000 times the library's);
+//  - the review's qualitative claims, asserted as inequalities with margins.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "model/build.h"
+#include "population/covariates.h"
+#include "population/individual.h"
+#include "support.h"
+#include "trial/observers/observers.h"
+#include "trial/simulate_patient.h"
+
+namespace icsim {
+namespace {
+
+constexpr double kLn2 = 0.69314718055994531;
+
+// A belantamab patient with a disease; `disease_extra` and `agent_extra` are YAML
+// keys added to the disease and agent mappings.
+std::string scenario_text(const std::string& disease_extra, const std::string& clones,
+                          const std::string& agent_extra = "", const std::string& sim_extra = "") {
+  return "name: disease-test\n"
+         "agent: {base: belantamab-mafodotin" + agent_extra + "}\n"
+         "patient: {weight: 75 kg}\n"
+         "disease: {m_protein: 30 g/L" + disease_extra + ", clones: " + clones + "}\n"
+         "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 6}\n"
+         "simulation: {until: 126 d, output_every: 7 d, solver: cvode, rtol: 1e-10, atol: 1e-14 nmol" + sim_extra +
+         "}\n";
+}
+
+test::CollectingSink run_text(const std::string& text) {
+  return test::run(test::scenario_from_text("disease-test", text));
+}
+
+TEST(Disease, GrowthLawsMatchClosedFormsWithoutDrug) {
+  const double n0 = 30.0 * 2.1e10, k = 3.2e12, td = 40.0, r = kLn2 / td;
+  const double km = kLn2 / 13.8;
+  struct Law {
+    const char* name;
+    double (*cells)(double t, double n0, double k, double r);
+  };
+  const Law laws[] = {
+      {"exponential", [](double t, double n0, double, double r) { return n0 * std::exp(r * t); }},
+      {"gompertz",
+       [](double t, double n0, double k, double r) {
+         const double a = r / std::log(k / n0);
+         return k * std::exp(std::log(n0 / k) * std::exp(-a * t));
+       }},
+      {"logistic",
+       [](double t, double n0, double k, double r) {
+         const double b = r / (1.0 - n0 / k);
+         return k / (1.0 + (k / n0 - 1.0) * std::exp(-b * t));
+       }},
+      {"none", [](double, double n0, double, double) { return n0; }},
+  };
+  for (const Law& law : laws) {
+    const auto out = run_text(scenario_text(std::string(", growth: ") + law.name + ", marrow_exchange: 0 /day",
+                                            "[{name: a, fraction: 0.7, antigen: 670 /cell},"
+                                            " {name: b, fraction: 0.3, antigen: 0 /cell}]"));
+    ASSERT_TRUE(out.patients[0].ok) << out.patients[0].error;
+    double worst = 0.0;
+    for (size_t row = 0; row < out.info.times.size(); ++row) {
+      const double t = out.info.times[row];
+      const double expected = law.cells(t, n0, k, r);
+      const double got = out.at(0, row, "tumour_cells");
+      worst = std::max(worst, std::abs(got / expected - 1.0));
+      EXPECT_NEAR(got, expected, 1e-6 * expected) << law.name << " at day " << t;
+      EXPECT_NEAR(out.at(0, row, "clone_a_cells"), 0.7 * got, 1e-6 * got) << law.name;
+      const double m = out.at(0, row, "m_protein_g_per_L");
+      if (std::string(law.name) == "exponential") {
+        const double closed = 30.0 * (km / (km + r) * std::exp(r * t) + r / (km + r) * std::exp(-km * t));
+        EXPECT_NEAR(m, closed, 1e-6 * closed) << "M-protein at day " << t;
+      } else if (std::string(law.name) == "none") {
+        EXPECT_NEAR(m, 30.0, 1e-9) << "M-protein steady state (production / elimination) at day " << t;
+      }
+    }
+    std::printf("[measured] %s growth: max relative error of tumour cells against the closed form %.2e\n", law.name,
+                worst);
+  }
+}
+
+// Antibody and payload summed over every state that carries them, accumulators
+// included, against what was dosed.
+TEST(Disease, ConjugateAndPayloadConservedThroughTheCell) {
+  const std::string text =
+      "name: disease-balance\n"
+      "agent: {base: belantamab-mafodotin, dar: {distribution: {2: 0.3, 4: 0.7}, deconjugation: 0.1 /day},"
+      " payload: {molecular_weight: 0.9 kDa, compartments: 2, CL: 50 L/day, V1: 10 L, Q: 20 L/day, V2: 40 L},"
+      " cellular: {payload_permeability: 50 /day}}\n"
+      "patient: {weight: 75 kg}\n"
+      "disease: {m_protein: 30 g/L, emd_fraction: 0.2, clones: [{name: a, fraction: 0.6, antigen: 5000 /cell,"
+      " efflux: 5 /day}, {name: b, fraction: 0.4, antigen: 0 /cell}]}\n"
+      "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 2}\n"
+      "simulation: {until: 42 d}\n";
+  const Scenario s = test::scenario_from_text("disease-balance", text);
+  const AgentSpec& a = s.agent;
+  const IndividualModel individual(a);
+  const BuiltModel m = build_model(a, individual, true);
+  const Covariates cov = complete_covariates(s.patient, a.covariate_reference, s.bsa_formula);
+  const std::vector<double> p = individual.typical(cov);
+  SolverOptions o;
+  o.kind = SolverKind::kCvode;
+  o.rtol = 1e-10;
+  o.atol = 1e-14;
+  PatientSimulator sim(m, o, standard_observers(*m.model, a.molecular_weight, {0.0, 42.0}));
+  Schedule schedule(DoseFeed(s.regimen, cov, a.molecular_weight), 42.0);
+  RandomStream rng(1, 0);
+  PatientRecord r;
+  sim.run(p.data(), schedule, Protocol{}, 42.0, rng, r);
+  ASSERT_TRUE(r.ok) << r.error;
+  const std::vector<double> y = sim.final_state();
+  double antibody = 0.0, payload = 0.0, in_cells = 0.0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    antibody += m.model->carries()[i].antibody * y[i];
+    payload += m.model->carries()[i].payload * y[i];
+    if (m.model->state_names()[i].find(".payload") != std::string::npos &&
+        m.model->state_names()[i].rfind("tumour.", 0) == 0)
+      in_cells += y[i];
+  }
+  const double dose = 2.0 * 2.5 * 75.0 * 1e6 / a.molecular_weight;  // nmol
+  const double mean_dar = 0.3 * 2 + 0.7 * 4;
+  std::printf("[measured] antibody %.12g of %.12g nmol (relative %.2e); payload %.12g of %.12g nmol (relative %.2e); "
+              "payload in tumour cells and interstitium %.3g nmol\n",
+              antibody, dose, std::abs(antibody / dose - 1), payload, dose * mean_dar,
+              std::abs(payload / (dose * mean_dar) - 1), in_cells);
+  EXPECT_NEAR(antibody, dose, 1e-8 * dose);
+  EXPECT_NEAR(payload, dose * mean_dar, 1e-8 * dose * mean_dar);
+  EXPECT_GT(in_cells, 0.0);  // the payload did go through the cells
+  EXPECT_GT(y[m.model->state("tumour.catabolised")], 1e-3);
+}
+
+TEST(Disease, NoAntigenAndImpermeablePayloadKillNothing) {
+  // Exponential growth keeps the clones independent, so the antigen-negative clone
+  // must follow N0 f 2^(t/Td) exactly when nothing reaches it.
+  const auto out = run_text(scenario_text(", growth: exponential",
+                                          "[{name: pos, fraction: 0.8, antigen: 5000 /cell},"
+                                          " {name: neg, fraction: 0.2, antigen: 0 /cell}]",
+                                          ", cellular: {payload_permeability: 0 /day}"));
+  ASSERT_TRUE(out.patients[0].ok) << out.patients[0].error;
+  const double n0 = 0.2 * 30.0 * 2.1e10, r = kLn2 / 40.0;
+  for (size_t row = 0; row < out.info.times.size(); ++row) {
+    const double t = out.info.times[row], expected = n0 * std::exp(r * t);
+    EXPECT_NEAR(out.at(0, row, "clone_neg_cells"), expected, 1e-6 * expected) << "day " << t;
+  }
+  // The antigen-positive clone is killed: the comparison means something.
+  EXPECT_LT(out.at(0, out.info.times.size() - 1, "clone_pos_cells"), 0.5 * 0.8 * 30.0 * 2.1e10);
+}
+
+TEST(Disease, VeryFastBindingIsAtQuasiEquilibrium) {
+  // kon and koff 1000 times the library's (same KD), no internalisation: the free
+  // antigen, the complex and the interstitial conjugate satisfy koff S = kon C R.
+  const std::string text = scenario_text(
+      ", growth: none", "[{name: a, fraction: 1, antigen: 5000 /cell}]",
+      ", cellular: {kon: 8880 /nM/day, koff: 2640 /day, internalisation: 0 /day}");
+  const Scenario s = test::scenario_from_text("disease-qe", text);
+  const IndividualModel individual(s.agent);
+  const BuiltModel m = build_model(s.agent, individual, false);
+  const Covariates cov = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
+  const std::vector<double> p = individual.typical(cov);
+  SolverOptions o;
+  o.kind = SolverKind::kCvode;
+  o.rtol = 1e-10;
+  o.atol = 1e-16;
+  PatientSimulator sim(m, o, standard_observers(*m.model, s.agent.molecular_weight, {0.0}));
+  Schedule schedule(DoseFeed(s.regimen, cov, s.agent.molecular_weight), 10.0);
+  RandomStream rng(1, 0);
+  PatientRecord r;
+  sim.run(p.data(), schedule, Protocol{}, 10.0, rng, r);
+  ASSERT_TRUE(r.ok) << r.error;
+  const std::vector<double> y = sim.final_state();
+  const double v = 1.75, eps = 0.24;
+  const double c = y[m.model->state("tumour.marrow.conjugate.0")] / (eps * v);
+  const double ra = y[m.model->state("tumour.marrow.a.antigen")];
+  const double sc = y[m.model->state("tumour.marrow.a.complex.0")];
+  const double lhs = 2640.0 * sc, rhs = 8880.0 * c * ra;
+  std::printf("[measured] fast binding at day 10: koff S = %.6g, kon C R = %.6g (relative %.2e); occupancy %.3f\n", lhs,
+              rhs, std::abs(lhs / rhs - 1), sc / (sc + ra));
+  EXPECT_NEAR(lhs, rhs, 1e-3 * rhs);
+  EXPECT_GT(sc / (sc + ra), 0.5);  // the drug binds: not a trivial equality of zeros
+}
+
+double nadir_m_protein(const test::CollectingSink& out) {
+  double m = 1e300;
+  for (size_t row = 0; row < out.info.times.size(); ++row) m = std::min(m, out.at(0, row, "m_protein_g_per_L"));
+  return m;
+}
+
+TEST(Disease, BelantamabLowersMProteinInATypicalPatient) {
+  const auto out = run_text(scenario_text("", "[{name: a, fraction: 1, antigen: 670 /cell}]"));
+  ASSERT_TRUE(out.patients[0].ok) << out.patients[0].error;
+  const double nadir = nadir_m_protein(out);
+  std::printf("[measured] typical patient at 2.5 mg/kg Q3W: M-protein 30 -> nadir %.3g g/L over 126 days\n", nadir);
+  EXPECT_LT(nadir, 0.5 * 30.0);
+  const Table& response = out.patients[0].table("response");
+  EXPECT_LE(response.at(0, "best_response"), static_cast<double>(3));  // PR or better (0 sCR ... 3 PR)
+}
+
+TEST(Disease, MoreShedAntigenLowersExposureAndEffect) {
+  auto run_sbcma = [](const char* sbcma) {
+    const std::string agent =
+        ", soluble_antigen: {molecular_weight: 5.4 kDa, baseline: 50 ng/mL, kdeg: 0.46 /h, kon: 10 /nM/day,"
+        " koff: 5 /day, complex_elimination: 0.3 /day}";
+    std::string text = scenario_text("", "[{name: a, fraction: 1, antigen: 670 /cell}]", agent);
+    text = test::replace(text, "patient: {weight: 75 kg}", std::string("patient: {weight: 75 kg, sbcma: ") + sbcma + "}");
+    return run_text(text);
+  };
+  const auto low = run_sbcma("20 ng/mL"), high = run_sbcma("500 ng/mL");
+  ASSERT_TRUE(low.patients[0].ok && high.patients[0].ok);
+  const size_t last = low.info.times.size() - 1;
+  const double auc_low = low.at(0, last, "auc_cumulative_ug_day_per_mL"),
+               auc_high = high.at(0, last, "auc_cumulative_ug_day_per_mL");
+  std::printf("[measured] sBCMA 20 vs 500 ng/mL: AUC(0-126 d) %.4g vs %.4g ug*day/mL; M-protein nadir %.3g vs %.3g g/L\n",
+              auc_low, auc_high, nadir_m_protein(low), nadir_m_protein(high));
+  EXPECT_LT(auc_high, 0.95 * auc_low);
+  EXPECT_GT(nadir_m_protein(high), nadir_m_protein(low));
+}
+
+TEST(Disease, PermeablePayloadKillsMoreOfAnAntigenNegativeClone) {
+  const std::string clones = "[{name: pos, fraction: 0.8, antigen: 5000 /cell}, {name: neg, fraction: 0.2, antigen: 0 /cell}]";
+  const auto mmaf = run_text(scenario_text(", growth: exponential", clones));
+  const auto permeable = run_text(scenario_text(", growth: exponential", clones,
+                                                ", cellular: {payload_permeability: 54.5 /day, kill_ec50: 45 nM}"));
+  ASSERT_TRUE(mmaf.patients[0].ok && permeable.patients[0].ok);
+  const size_t row = 8;  // day 56
+  const double a = mmaf.at(0, row, "clone_neg_cells"), b = permeable.at(0, row, "clone_neg_cells");
+  std::printf("[measured] antigen-negative clone at day 56: %.4g cells with MMAF, %.4g with a permeable payload\n", a, b);
+  EXPECT_LT(b, 0.9 * a);
+}
+
+}  // namespace
+}  // namespace icsim
