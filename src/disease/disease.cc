@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "core/quantity.h"
 #include "disease/cellular.h"
 #include "disease/effector.h"
 #include "io/yaml_doc.h"
@@ -329,6 +330,18 @@ const std::vector<std::string>& assessment_keys() {
 }
 
 class DiseaseMechanism final : public Mechanism {
+  // A parameter of the section as written, else its default, in `unit`; NaN when it
+  // has neither or its unit does not convert (finalise_agent says so afterwards).
+  double written_in(const AgentSpec& a, const std::string& name, const char* unit) const {
+    try {
+      if (a.has("disease." + name)) return convert(a.params.at("disease." + name).written, parse_unit(unit));
+      for (const ParamDecl& d : parameters())
+        if (d.name == name && d.default_value) return convert(parse_quantity(d.default_value), parse_unit(unit));
+    } catch (const std::invalid_argument&) {
+    }
+    return std::nan("");
+  }
+
  public:
   const char* section() const override { return "disease"; }
   const char* summary() const override {
@@ -437,6 +450,22 @@ class DiseaseMechanism final : public Mechanism {
     for (const std::string& c : o.clones) sum += a.params.at("disease.clones." + c + ".fraction").written.value;
     if (std::abs(sum - 1.0) > 1e-6)
       return fmt::format("the clones' fractions add up to {:.6g}, not 1", sum);
+    // Gompertz and logistic growth need the plateau above the baseline burden: said
+    // here, from the written values (else defaults), not by every patient's prepare.
+    if (o.growth == GrowthLaw::kGompertz || o.growth == GrowthLaw::kLogistic) {
+      const double capacity = written_in(a, "carrying_capacity", "cell");
+      const bool counted = a.has("disease.cells");
+      const double m = counted ? 0.0 : written_in(a, "m_protein", "g/L");
+      const double per_m = counted ? 0.0 : written_in(a, "cells_per_m_protein", "cell*L/g");
+      const double n0 = counted ? written_in(a, "cells", "cell") : m * per_m;
+      if (capacity <= n0)  // false when a value is missing or its unit is wrong: reported after
+        return fmt::format(
+            "the carrying capacity ({:g} cells{}) must exceed the baseline burden ({:g} cells{}) for {} growth: "
+            "raise disease.carrying_capacity or choose another 'growth'",
+            capacity, a.has("disease.carrying_capacity") ? "" : ", the default", n0,
+            counted ? "" : fmt::format(": m_protein {:g} g/L times cells_per_m_protein {:g} cell*L/g", m, per_m),
+            to_string(o.growth));
+    }
     return "";
   }
   Dependencies dependencies() const override {

@@ -566,9 +566,14 @@ void finalise_agent(AgentSpec& a) {
     const ParamDef* def = find_param_def(name);
     const double mw = def->mechanism->molecular_weight(a, *a.options<MechanismOptions>(def->mechanism->section()));
     const Unit unit = parse_unit(def->engine_unit);
-    if (!p.written.has_unit && !unit.dim.dimensionless())
+    if (!p.written.has_unit && !unit.dim.dimensionless()) {
+      // "write it as e.g. '670 /cell'", with the number written (as yaml_doc says it).
+      const std::string engine = def->engine_unit, dim = describe(unit.dim);
       throw InputError(p.origin.file, p.origin.line, p.origin.key,
-                       fmt::format("missing unit (expected a {}, e.g. '{}')", describe(unit.dim), def->engine_unit));
+                       fmt::format("missing unit: write it as e.g. '{:g} {}'{}", p.written.written,
+                                   engine.rfind("1/", 0) == 0 ? engine.substr(1) : engine,
+                                   dim == engine ? "" : " (a " + dim + ")"));
+    }
     try {
       p.value = convert(p.written, unit, mw);
     } catch (const std::invalid_argument& e) {

@@ -34,6 +34,20 @@ const std::string kGood =
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
     "simulation: {until: 168 d, output_every: 1 d}\n";
 
+// The patient's myeloma (a `disease:` section): its lines 4-9.
+const std::string kDisease =
+    "name: dz1\n"
+    "agent: belantamab-mafodotin\n"
+    "patient: {weight: 75 kg}\n"
+    "disease:\n"
+    "  m_protein: 30 g/L\n"
+    "  assessment_every: 21 d\n"
+    "  clones:\n"
+    "    - {name: sensitive, fraction: 0.99, antigen: 670 /cell}\n"
+    "    - {name: negative, fraction: 0.01, antigen: 0 /cell}\n"
+    "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
+    "simulation: {until: 168 d, output_every: 7 d}\n";
+
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
   return s;
@@ -233,6 +247,58 @@ std::vector<Case> cases() {
                "results in"});
   v.push_back({"unit-with-a-dangling-slash", replace(kGood, "2.5 mg/kg", "2.5 mg / / kg"), "", 2,
                "s.yaml:4: regimen.dose: malformed unit 'mg / / kg'"});
+  // 14. The disease section: each mistake is exit 2 at input, naming the line and the
+  // key (a mapping's line is its first key's: line 5 for `disease:`).
+  auto disease = [](const std::string& from, const std::string& to) { return replace(kDisease, from, to); };
+  v.push_back({"disease-control-runs", kDisease, "{dir}/s.yaml -o {dir}/out --set disease.clones.negative.antigen=10/cell",
+               0, "results in"});
+  v.push_back({"disease-fractions-do-not-add-up-to-one", disease("fraction: 0.01", "fraction: 0.02"), "", 2,
+               "s.yaml:5: disease: the clones' fractions add up to 1.01, not 1"});
+  v.push_back({"disease-negative-antigen", disease("antigen: 670 /cell", "antigen: -670 /cell"), "", 2,
+               "s.yaml:8: disease.clones[0].antigen: must be >= 0"});
+  // It said "missing unit (expected a 1/cell, e.g. '1/cell')".
+  v.push_back({"disease-antigen-without-unit", disease("antigen: 670 /cell", "antigen: 670"), "", 2,
+               "s.yaml:8: disease.clones[0].antigen: missing unit: write it as e.g. '670 /cell'"});
+  v.push_back({"disease-set-unknown-clone", kDisease,
+               "{dir}/s.yaml -o {dir}/out --set disease.clones.resistant.antigen=0/cell", 2,
+               "--set: disease.clones.resistant.antigen: no entry of 'clones' is named 'resistant' (names: sensitive, "
+               "negative)"});
+  v.push_back({"disease-agent-without-cellular", disease("belantamab-mafodotin", "daratumumab"), "", 2,
+               "s.yaml:5: disease: agent 'daratumumab' has no cellular parameters"});
+  v.push_back({"disease-unknown-growth-law", disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  growth: linear\n"),
+               "", 2, "s.yaml:6: disease.growth: unknown growth law: use gompertz, exponential, logistic or none"});
+  v.push_back({"disease-clone-named-twice", disease("name: negative", "name: sensitive"), "", 2,
+               "s.yaml:9: disease.clones[1].name: 'sensitive' is named twice"});
+  v.push_back({"disease-clone-without-name", disease("name: negative, ", ""), "", 2,
+               "s.yaml:9: disease.clones[1]: missing 'name'"});
+  v.push_back({"disease-empty-clones",
+               disease("  clones:\n    - {name: sensitive, fraction: 0.99, antigen: 670 /cell}\n"
+                       "    - {name: negative, fraction: 0.01, antigen: 0 /cell}\n",
+                       "  clones: []\n"),
+               "", 2, "s.yaml:7: disease.clones: expected a list of named entries"});
+  v.push_back({"disease-unknown-key-in-a-clone", disease("antigen: 0 /cell}", "antigen: 0 /cell, colour: red}"), "", 2,
+               "s.yaml:9: disease.clones[1].colour: unknown key (allowed: name, fraction, antigen,"});
+  v.push_back({"disease-without-burden", disease("  m_protein: 30 g/L\n", ""), "", 2,
+               "s.yaml:5: disease: give the baseline burden: 'm_protein' (serum M-protein, e.g. 30 g/L) or 'cells'"});
+  v.push_back({"disease-unknown-model", disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  model: foo\n"), "", 2,
+               "s.yaml:6: disease.model: must be 'mechanistic'"});
+  v.push_back({"disease-negative-assessment-interval", disease("assessment_every: 21 d", "assessment_every: -3 d"), "",
+               2, "s.yaml:6: disease.assessment_every: must be > 0"});
+  // A plateau below the baseline burden: every patient failed at run time (exit 3,
+  // "internal error"); now an input error, also when the capacity is the default.
+  v.push_back({"disease-capacity-below-burden",
+               disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  growth: gompertz\n  carrying_capacity: 1e9 cell\n"),
+               "", 2,
+               "s.yaml:5: disease: the carrying capacity (1e+09 cells) must exceed the baseline burden (6.3e+11 cells: "
+               "m_protein 30 g/L times cells_per_m_protein 2.1e+10 cell*L/g) for gompertz growth"});
+  v.push_back({"disease-default-capacity-below-burden", disease("m_protein: 30 g/L", "m_protein: 20 g/dL"), "", 2,
+               "s.yaml:5: disease: the carrying capacity (3.2e+12 cells, the default) must exceed the baseline burden "
+               "(4.2e+12 cells: m_protein 200 g/L"});
+  v.push_back({"disease-capacity-below-cells-logistic",
+               disease("  m_protein: 30 g/L\n", "  cells: 5e11 cell\n  growth: logistic\n  carrying_capacity: 4e11 cell\n"),
+               cohort, 2,
+               "s.yaml:5: disease: the carrying capacity (4e+11 cells) must exceed the baseline burden (5e+11 cells) for "
+               "logistic growth"});
   return v;
 }
 
