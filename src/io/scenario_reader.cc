@@ -10,6 +10,7 @@
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
 #include "model/parameter_defs.h"
+#include "disease/collins/collins_tgi.h"
 #include "disease/disease.h"
 #include "model/registry.h"
 #include "pk/soluble_antigen/soluble_antigen.h"
@@ -188,6 +189,24 @@ class ScenarioReader {
         section[kv.first] = kv.second;
     }
     read_scenario_section(s.agent, *empirical, section, doc_);
+    // The published model comes with its between-patient variability (drawn when
+    // simulation.variability is true), unless the agent already gives some.
+    auto has_effect = [&](const std::string& p) {
+      return std::any_of(s.agent.random_effects.begin(), s.agent.random_effects.end(),
+                         [&](const RandomEffectSpec& r) { return r.parameter == p; });
+    };
+    bool added = false;
+    for (RandomEffectSpec r : collins_tgi_random_effects()) {
+      if (has_effect(r.parameter)) continue;
+      r.origin = doc_.origin(n, "disease");
+      s.agent.random_effects.push_back(r);
+      added = true;
+    }
+    if (added)
+      for (CovarianceSpec c : collins_tgi_covariances()) {
+        c.origin = doc_.origin(n, "disease");
+        s.agent.covariances.push_back(c);
+      }
   }
 
   // The patient's serum sBCMA is the measured baseline of the shed-antigen sink: it

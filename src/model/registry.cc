@@ -4,6 +4,7 @@
 #include "model/registry.h"
 
 #include "disease/cellular.h"
+#include "disease/collins/collins_tgi.h"
 #include "disease/disease.h"
 #include "model/mechanism.h"
 #include "pk/dar/dar.h"
@@ -25,6 +26,7 @@ const std::vector<const Mechanism*>& mechanisms() {
       &cellular_mechanism(),
       &disease_mechanism(),
       &exposure_mechanism(),
+      &collins_tgi_mechanism(),
   };
   return all;
 }
