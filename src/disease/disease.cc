@@ -104,6 +104,9 @@ class Tumour final : public Module {
     n0_ = b.add_derived_param("tumour.baseline_cells");
     m0_ = b.add_derived_param("tumour.baseline_m_protein");
     rate_ = b.add_derived_param("tumour.growth_rate");
+    k_m_ = b.add_derived_param("tumour.m_protein_elimination");
+    k_flc_ = b.add_derived_param("tumour.flc_elimination");
+    k_transit_ = b.add_derived_param("tumour.transit_rate");
     norm_ = b.add_derived_param("tumour.growth_normaliser");
     for (int k = 0; k < layout_.pools(); ++k) {
       pools_[k].n0 = b.add_derived_param(layout_.pool_name(k) + ".baseline_cells");
@@ -123,6 +126,9 @@ class Tumour final : public Module {
     p[n0_] = n0 / kBillion;
     p[m0_] = m0_param_ >= 0 ? p[m0_param_] : n0 / p[cells_per_m_];
     p[rate_] = std::log(2.0) / p[doubling_];
+    p[k_m_] = std::log(2.0) / p[m_half_life_];
+    p[k_flc_] = flc_half_life_ >= 0 ? std::log(2.0) / p[flc_half_life_] : 0.0;
+    p[k_transit_] = 3.0 / p[delay_];
     const double k = p[capacity_] / kBillion;
     if ((growth_ == GrowthLaw::kGompertz || growth_ == GrowthLaw::kLogistic) && !(k > p[n0_]))
       throw std::runtime_error(fmt::format("the carrying capacity ({:g} cells) must exceed the baseline burden ({:g} cells)",
@@ -169,7 +175,7 @@ class Tumour final : public Module {
     const int species = static_cast<int>(dar_.size());
     const double ff = c.q[ff_], v1 = p[v1_], eps = p[partition_];
     const double kon = p[kon_], koff = p[koff_], kturn = p[kturn_], klys = p[klys_];
-    const double k1 = 3.0 / p[delay_];
+    const double k1 = p[k_transit_];
 
     // Plasma <-> site exchange of free conjugate.
     const int sites = static_cast<int>(layout_.sites.size());
@@ -232,8 +238,8 @@ class Tumour final : public Module {
     }
 
     const double ratio = n_total / p[n0_];
-    dy[m_protein_] += std::log(2.0) / p[m_half_life_] * (p[m0_] * ratio - y[m_protein_]);
-    if (flc_ >= 0) dy[flc_] += std::log(2.0) / p[flc_half_life_] * (p[flc0_] * ratio - y[flc_]);
+    dy[m_protein_] += p[k_m_] * (p[m0_] * ratio - y[m_protein_]);
+    if (flc_ >= 0) dy[flc_] += p[k_flc_] * (p[flc0_] * ratio - y[flc_]);
   }
 
   // The most pools and species the fixed-size scratch arrays of rhs hold.
@@ -291,7 +297,7 @@ class Tumour final : public Module {
   int m0_param_ = -1, cells_param_ = -1, cells_per_m_, m_half_life_, doubling_, capacity_, flc0_ = -1,
       flc_half_life_ = -1, partition_, emd_fraction_ = -1;
   int kon_, koff_, kint_, kturn_, klys_, delay_, cell_volume_, adcc_max_, adcc50_, v1_, ff_, burden_, catabolised_;
-  int n0_, m0_, rate_, norm_;
+  int n0_, m0_, rate_, norm_, k_m_, k_flc_, k_transit_;
   std::unique_ptr<Effector> effector_;
 };
 
