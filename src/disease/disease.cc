@@ -15,8 +15,20 @@
 //   dM/dt    = kM (M0 N / N0 - M)                          (serum M-protein, g/L)
 // with N the pool's living cells, occ = S / (R + S), h_fc = adcc_max occ R0/(R0 + R50),
 // ksyn = kturn R0 (R0: the clone's antigen per cell) and k1 = 3 / kill_delay.
+//
+// With binding: quasi_equilibrium the states are, per site, the total conjugate
+// T = A + sum_k S_k (per species) and, per pool, the total antigen Rtot = R + S;
+// binding is at equilibrium at every instant, with one KD = koff / kon for every
+// species and pool at the site, so the free concentration C solves
+//   eps V C + (sum_k Rtot_k) C / (KD + C) = T                     (a quadratic in C)
+// and R = Rtot KD / (KD + C), S = Rtot C / (KD + C), each species in proportion to
+// its share of T. Then
+//   dT/dt    = X_j (eps V C_free,plasma - eps V C) - sum_k kint S_k
+//   dRtot/dt = ksyn N (1 - d occ) - kturn R - kint S - death Rtot
+// which is the kinetic model with its fast binding step eliminated.
 #include "disease/disease.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -40,20 +52,24 @@ constexpr double kNmolPer1e9Molecules = kBillion / kAvogadro * 1e9;
 
 class Tumour final : public Module {
  public:
-  Tumour(ModelBuilder& b, const BuildPlan& plan, const DiseaseOptions& o) : growth_(o.growth), dar_(plan.layout.dar) {
+  Tumour(ModelBuilder& b, const BuildPlan& plan, const DiseaseOptions& o)
+      : growth_(o.growth), qe_(o.binding == Binding::kQuasiEquilibrium), dar_(plan.layout.dar) {
     layout_.clones = o.clones;
     layout_.sites = {"marrow"};
     if (o.extramedullary) layout_.sites.push_back("emd");
+    layout_.payload_equilibrium = o.interstitial_payload == Binding::kQuasiEquilibrium;
     const int species = plan.layout.species();
     central_ = central_states(b, plan.layout);
-    for (const std::string& site : layout_.sites) site_conjugate_.push_back(add_conjugate_pool(b, plan.layout, "tumour." + site + ".conjugate"));
+    const char* conjugate = qe_ ? ".conjugate_total" : ".conjugate";
+    for (const std::string& site : layout_.sites)
+      site_conjugate_.push_back(add_conjugate_pool(b, plan.layout, "tumour." + site + conjugate));
     for (int k = 0; k < layout_.pools(); ++k) {
       const std::string pool = layout_.pool_name(k);
       Pool p;
-      p.antigen = b.add_state(pool + ".antigen");
+      p.antigen = b.add_state(pool + (qe_ ? ".antigen_total" : ".antigen"));
       for (int s = 0; s < species; ++s) {
         const Carries carried = conjugate_carries(plan.layout, s);
-        p.complex.push_back(b.add_state(fmt::format("{}.complex.{}", pool, s), carried));
+        if (!qe_) p.complex.push_back(b.add_state(fmt::format("{}.complex.{}", pool, s), carried));
         p.internalised.push_back(b.add_state(fmt::format("{}.internalised.{}", pool, s), carried));
       }
       p.viable = b.add_state(pool + ".cells");
@@ -161,7 +177,8 @@ class Tumour final : public Module {
   static constexpr double kTypicalConjugateNM = 100.0;
 
   double fastest_rate(const double* p) const override {
-    double fastest = std::max({p[kon_] * kTypicalConjugateNM + p[koff_] + p[kint_], p[klys_], 3.0 / p[delay_], p[kturn_]});
+    const double binding = qe_ ? 0.0 : p[kon_] * kTypicalConjugateNM + p[koff_];
+    double fastest = std::max({binding + p[kint_], p[klys_], 3.0 / p[delay_], p[kturn_]});
     for (int x : site_exchange_) fastest = std::max(fastest, p[x]);
     if (flc_half_life_ >= 0 && flc_ >= 0) fastest = std::max(fastest, std::log(2.0) / p[flc_half_life_]);
     return std::max(fastest, effector_->fastest_rate(p));
@@ -181,15 +198,18 @@ class Tumour final : public Module {
     const int sites = static_cast<int>(layout_.sites.size());
     SiteView site_view[2];
     double fluid_conc[2][kMaxSpecies];
+    double bound_fraction[2] = {0.0, 0.0};  // quasi-equilibrium: C / (KD + C) at the site
     for (int j = 0; j < sites; ++j) {
       const double vol = p[site_volume_[j]], kx = p[site_exchange_[j]];
       site_view[j].volume_L = vol;
+      if (qe_) bound_fraction[j] = equilibrate(p, y, j, fluid_conc[j]);
       for (int s = 0; s < species; ++s) {
         const int a = site_conjugate_[j][s];
-        const double flux = kx * (eps * vol * y[central_[s]] * ff / v1 - y[a]);
+        const double free_amount = qe_ ? eps * vol * fluid_conc[j][s] : y[a];
+        const double flux = kx * (eps * vol * y[central_[s]] * ff / v1 - free_amount);
         dy[central_[s]] -= flux;
         dy[a] += flux;
-        fluid_conc[j][s] = y[a] / (eps * vol);
+        if (!qe_) fluid_conc[j][s] = y[a] / (eps * vol);
       }
     }
 
@@ -202,20 +222,37 @@ class Tumour final : public Module {
       const int j = layout_.site_of(k);
       const double n = layout_.cells(y, k);
       const double death = n > 0.0 ? k1 * std::max(0.0, y[q.damaged[2]]) / n : 0.0;
-      const double r = y[q.antigen];
       const double kint = p[kint_] * p[q.internalisation_factor];
-      double bound = 0.0, lysosomal = 0.0, dying = 0.0;
-      for (int s = 0; s < species; ++s) {
-        const double sc = y[q.complex[s]], e = y[q.internalised[s]];
-        const double binding = kon * fluid_conc[j][s] * r - koff * sc;
-        dy[q.complex[s]] += binding - kint * sc - death * sc;
-        dy[q.internalised[s]] += kint * sc - klys * e - death * e;
-        dy[site_conjugate_[j][s]] += death * sc - binding;
-        dy[q.antigen] -= binding;
-        add_if(dy, catabolised_, klys * e + death * e);
-        lysosomal += dar_[s] * klys * e;
-        dying += dar_[s] * death * e;
-        bound += sc;
+      double r = y[q.antigen], bound = 0.0, lysosomal = 0.0, dying = 0.0;
+      if (qe_) {
+        // The complex of each species: the pool's bound antigen in the species' share
+        // of the site's conjugate. Dying cells' complex returns to the site's total.
+        const double total = std::max(0.0, r), share = site_share(y, j);
+        bound = total * bound_fraction[j];
+        r = total - bound;
+        for (int s = 0; s < species; ++s) {
+          const double sc = bound * (share > 0.0 ? std::max(0.0, y[site_conjugate_[j][s]]) / share : 0.0);
+          const double e = y[q.internalised[s]];
+          dy[q.internalised[s]] += kint * sc - klys * e - death * e;
+          dy[site_conjugate_[j][s]] -= kint * sc;
+          add_if(dy, catabolised_, klys * e + death * e);
+          lysosomal += dar_[s] * klys * e;
+          dying += dar_[s] * death * e;
+        }
+        dy[q.antigen] -= (kint + death) * bound;
+      } else {
+        for (int s = 0; s < species; ++s) {
+          const double sc = y[q.complex[s]], e = y[q.internalised[s]];
+          const double binding = kon * fluid_conc[j][s] * r - koff * sc;
+          dy[q.complex[s]] += binding - kint * sc - death * sc;
+          dy[q.internalised[s]] += kint * sc - klys * e - death * e;
+          dy[site_conjugate_[j][s]] += death * sc - binding;
+          dy[q.antigen] -= binding;
+          add_if(dy, catabolised_, klys * e + death * e);
+          lysosomal += dar_[s] * klys * e;
+          dying += dar_[s] * death * e;
+          bound += sc;
+        }
       }
       const double occ = r + bound > 0.0 ? bound / (r + bound) : 0.0;
       occupancy[k] = occ;
@@ -254,6 +291,32 @@ class Tumour final : public Module {
     int n0 = -1, r0 = -1;
   };
 
+  // The site's total conjugate over its species (nmol), negative round-off as 0.
+  double site_share(const double* y, int j) const {
+    double t = 0.0;
+    for (int a : site_conjugate_[j]) t += std::max(0.0, y[a]);
+    return t;
+  }
+
+  // Quasi-equilibrium at site j: writes the free conjugate of each species in the
+  // site's fluid (nM) into conc and returns the bound fraction of the antigen,
+  // C / (KD + C). C is the positive root of
+  //   eps V C^2 + (eps V KD + Rtot - T) C - T KD = 0,
+  // taken in the form that does not cancel when the antigen exceeds the conjugate.
+  double equilibrate(const double* p, const double* y, int j, double* conc) const {
+    const double t = site_share(y, j);
+    double rtot = 0.0;
+    for (int k = 0; k < layout_.pools(); ++k)
+      if (layout_.site_of(k) == j) rtot += std::max(0.0, y[pools_[k].antigen]);
+    const double fluid = p[partition_] * p[site_volume_[j]], kd = p[koff_] / p[kon_];
+    const double b = fluid * kd + rtot - t, disc = std::sqrt(b * b + 4.0 * fluid * t * kd);
+    double c = 0.0;
+    if (t > 0.0) c = b > 0.0 ? 2.0 * t * kd / (b + disc) : (disc - b) / (2.0 * fluid);
+    const int species = static_cast<int>(site_conjugate_[j].size());
+    for (int s = 0; s < species; ++s) conc[s] = t > 0.0 ? c * std::max(0.0, y[site_conjugate_[j][s]]) / t : 0.0;
+    return kd + c > 0.0 ? c / (kd + c) : 1.0;
+  }
+
   double total_cells(const double* y) const {
     double n = 0.0;
     for (int k = 0; k < layout_.pools(); ++k) n += layout_.cells(y, k);
@@ -287,6 +350,7 @@ class Tumour final : public Module {
   }
 
   GrowthLaw growth_;
+  bool qe_;
   std::vector<int> dar_;
   TumourLayout layout_;
   std::vector<int> central_;
@@ -302,6 +366,10 @@ class Tumour final : public Module {
 };
 
 }  // namespace
+
+const char* to_string(Binding b) {
+  return b == Binding::kQuasiEquilibrium ? "quasi_equilibrium" : "kinetic";
+}
 
 const char* to_string(GrowthLaw g) {
   switch (g) {
@@ -405,7 +473,7 @@ class DiseaseMechanism final : public Mechanism {
     return static_cast<const DiseaseOptions&>(mo).clones;
   }
   std::vector<std::string> option_keys() const override {
-    std::vector<std::string> keys = {"growth"};
+    std::vector<std::string> keys = {"growth", "binding", "interstitial_payload"};
     keys.insert(keys.end(), assessment_keys().begin(), assessment_keys().end());
     return keys;
   }
@@ -420,6 +488,13 @@ class DiseaseMechanism final : public Mechanism {
       else if (g == "none") o.growth = GrowthLaw::kNone;
       else in.doc.fail(in.node["growth"], in.key + ".growth", "unknown growth law: use gompertz, exponential, logistic or none");
     }
+    for (auto [key, field] : {std::pair{"binding", &o.binding}, std::pair{"interstitial_payload", &o.interstitial_payload}}) {
+      if (!in.node[key]) continue;
+      const std::string v = in.doc.text(in.node[key], in.key + "." + key);
+      if (v == "kinetic") *field = Binding::kKinetic;
+      else if (v == "quasi_equilibrium") *field = Binding::kQuasiEquilibrium;
+      else in.doc.fail(in.node[key], in.key + "." + key, "unknown value '" + v + "': use kinetic or quasi_equilibrium");
+    }
     if (in.node["clones"]) {
       o.clones.clear();
       for (const auto& e : in.node["clones"]) o.clones.push_back(e["name"].as<std::string>());
@@ -428,7 +503,10 @@ class DiseaseMechanism final : public Mechanism {
     if (in.node["flc"]) o.free_light_chains = true;
   }
   std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
-    return {{"growth", to_string(static_cast<const DiseaseOptions&>(mo).growth)}};
+    const auto& o = static_cast<const DiseaseOptions&>(mo);
+    return {{"growth", to_string(o.growth)},
+            {"binding", to_string(o.binding)},
+            {"interstitial_payload", to_string(o.interstitial_payload)}};
   }
   std::vector<std::string> required(const MechanismOptions& mo) const override {
     std::vector<std::string> out;
@@ -452,6 +530,12 @@ class DiseaseMechanism final : public Mechanism {
                          a.id);
     if (!a.has("disease.m_protein") && !a.has("disease.cells"))
       return "give the baseline burden: 'm_protein' (serum M-protein, e.g. 30 g/L) or 'cells'";
+    if (o.binding == Binding::kQuasiEquilibrium && a.has("cellular.kon") && !(a.params.at("cellular.kon").written.value > 0))
+      return "binding: quasi_equilibrium needs the agent's cellular.kon > 0 (the equilibrium's KD is koff / kon)";
+    if (o.interstitial_payload == Binding::kQuasiEquilibrium && a.has("cellular.payload_exchange") &&
+        !(a.params.at("cellular.payload_exchange").written.value > 0))
+      return "interstitial_payload: quasi_equilibrium needs the agent's cellular.payload_exchange > 0 (the payload "
+             "must leave the site's fluid for the equilibrium to exist)";
     double sum = 0.0;
     for (const std::string& c : o.clones) sum += a.params.at("disease.clones." + c + ".fraction").written.value;
     if (std::abs(sum - 1.0) > 1e-6)

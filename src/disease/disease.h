@@ -21,12 +21,21 @@ namespace icsim {
 //   none         g = 0                           (a plateau: no net growth)
 // with r = ln 2 / doubling_time times the clone's growth_factor, N the total burden.
 enum class GrowthLaw { kGompertz, kExponential, kLogistic, kNone };
+// How the conjugate binds the cells' antigen: with its rate constants, or in
+// quasi-equilibrium at every instant (the site's total conjugate and each pool's
+// total antigen are the states; free and bound follow from KD = koff / kon).
+enum class Binding { kKinetic, kQuasiEquilibrium };
 
 const char* to_string(GrowthLaw g);
+const char* to_string(Binding b);
 
 struct DiseaseOptions : OptionsBase<DiseaseOptions> {
   std::vector<std::string> clones;  // names, in the order written
   GrowthLaw growth = GrowthLaw::kGompertz;
+  Binding binding = Binding::kKinetic;
+  // The ADC's freed payload in the sites' fluid: a state (kinetic) or at equilibrium
+  // with plasma and the cells at every instant.
+  Binding interstitial_payload = Binding::kKinetic;
   bool extramedullary = false;  // a second site, from disease.emd_fraction
   bool free_light_chains = false;  // from disease.flc
   bool is_valid(std::string* why) const override;

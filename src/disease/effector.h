@@ -21,6 +21,9 @@ struct ConjugateLayout;
 struct TumourLayout {
   std::vector<std::string> clones, sites;
   std::vector<std::vector<int>> cell_states;  // per pool: viable, then damaged cells (1e9)
+  // The freed payload in the sites' fluid is at equilibrium with plasma and the
+  // cells at every instant (no state of its own): disease.interstitial_payload.
+  bool payload_equilibrium = false;
   int pools() const { return static_cast<int>(clones.size() * sites.size()); }
   int site_of(int pool) const { return pool / static_cast<int>(clones.size()); }
   int clone_of(int pool) const { return pool % static_cast<int>(clones.size()); }

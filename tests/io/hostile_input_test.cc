@@ -299,6 +299,18 @@ std::vector<Case> cases() {
                cohort, 2,
                "s.yaml:5: disease: the carrying capacity (4e+11 cells) must exceed the baseline burden (5e+11 cells) for "
                "logistic growth"});
+  v.push_back({"disease-unknown-binding", disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  binding: fast\n"), "", 2,
+               "s.yaml:6: disease.binding: unknown value 'fast': use kinetic or quasi_equilibrium"});
+  // The equilibrium's KD is koff / kon: no binding rate, no equilibrium.
+  v.push_back({"disease-equilibrium-without-kon",
+               replace(disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  binding: quasi_equilibrium\n"),
+                       "agent: belantamab-mafodotin", "agent: {base: belantamab-mafodotin, cellular: {kon: 0 /nM/day}}"),
+               "", 2, "s.yaml:5: disease: binding: quasi_equilibrium needs the agent's cellular.kon > 0"});
+  v.push_back({"disease-payload-equilibrium-without-exchange",
+               replace(disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  interstitial_payload: quasi_equilibrium\n"),
+                       "agent: belantamab-mafodotin",
+                       "agent: {base: belantamab-mafodotin, cellular: {payload_exchange: 0 /day}}"),
+               "", 2, "s.yaml:5: disease: interstitial_payload: quasi_equilibrium needs the agent's cellular.payload_exchange > 0"});
   return v;
 }
 
