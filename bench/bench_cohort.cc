@@ -91,6 +91,26 @@ BENCHMARK_CAPTURE(Binding, user_adc2_bdf, std::string(ICSIM_TEST_DATA_DIR) + "/u
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The disease model (issue: myeloma in the patient): typical belantamab patients
+// with two clones (BCMA 670 per cell and antigen-negative), 8 cycles, daily output,
+// PK variability, rtol 1e-6; the model as written (binding and the interstitial
+// payload kinetic: BDF) or with both fast processes in quasi-equilibrium (explicit
+// by the automatic choice). The peer comparison is bench/run_myeloma_comparison.sh.
+void Disease(benchmark::State& state, const std::string& fast_processes) {
+  simulate_cohort(state, std::string(ICSIM_BENCH_DATA_DIR) + "/myeloma-two-clones.yaml",
+                  {"disease.binding=" + fast_processes, "disease.interstitial_payload=" + fast_processes},
+                  state.range(0), 1);
+}
+
+BENCHMARK_CAPTURE(Disease, kinetic, std::string("kinetic"))
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(Disease, quasi_equilibrium, std::string("quasi_equilibrium"))
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();
