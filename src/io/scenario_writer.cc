@@ -60,7 +60,64 @@ class Writer {
   std::string out_;
 };
 
-void write_agent(Writer& w, const AgentSpec& a) {
+// A mechanism's options and parameters at `indent` (its section's key written by the
+// caller); parameters grouped by subsection (disposition.clearance_change.T50), the
+// members of its list (disease clones) as a list of mappings.
+void write_section(Writer& w, int indent, const AgentSpec& a, const Mechanism& m, const MechanismOptions& o) {
+  for (const auto& [key, text] : m.write_options(o)) w.line(indent, key + ": " + text);
+  auto entry = [&](const std::string& name, const std::string& key, const char* unit) {
+    const ParamSpec& p = a.params.at(name);
+    return fmt::format("{}: {{value: {}{}}}", key, quantity(p.value, unit), source_field(p.source));
+  };
+  std::map<std::string, std::vector<std::string>> sub;
+  for (const ParamDecl& d : m.parameters()) {
+    const std::string name = std::string(m.section()) + "." + d.name;
+    if (!a.params.count(name)) continue;
+    const std::string rel = d.name;
+    const size_t dot = rel.find('.');
+    if (dot == std::string::npos) w.line(indent, entry(name, rel, d.engine_unit));
+    else sub[rel.substr(0, dot)].push_back(entry(name, rel.substr(dot + 1), d.engine_unit));
+  }
+  for (const auto& [name, entries] : sub) {
+    w.line(indent, name + ":");
+    for (const auto& e : entries) w.line(indent + 1, e);
+  }
+  const std::vector<std::string> members = m.members(o);
+  if (members.empty()) return;
+  w.line(indent, std::string(m.member_list()) + ":");
+  for (const std::string& member : members) {
+    w.line(indent + 1, "- name: " + yaml_quote(member));
+    for (const ParamDecl& d : m.member_parameters()) {
+      const std::string name = fmt::format("{}.{}.{}.{}", m.section(), m.member_list(), member, d.name);
+      if (a.params.count(name)) w.line(indent + 2, entry(name, d.name, d.engine_unit));
+    }
+  }
+}
+
+// The mechanism a scenario's disease section holds: the mechanistic tumour, or the
+// empirical model it names (written in the agent when there is no disease).
+const Mechanism* disease_section(const Scenario& s) {
+  if (!s.assessment.on) return nullptr;
+  for (const Mechanism* m : mechanisms())
+    if (s.agent.options<MechanismOptions>(m->section()) && (m->in_scenario() || m->section() == std::string("collins_tgi")))
+      return m;
+  return nullptr;
+}
+
+void write_disease(Writer& w, const Scenario& s) {
+  const Mechanism* m = disease_section(s);
+  if (!m) return;
+  const ResponseAssessment& r = s.assessment;
+  w.line(0, "disease:");
+  if (!m->in_scenario()) w.line(1, "model: collins2023");
+  if (r.every_day > 0) w.line(1, "assessment_every: " + days(r.every_day));
+  if (r.start_day >= 0) w.line(1, "assessment_start: " + days(r.start_day));
+  w.line(1, std::string("measurement_error: ") + (r.measurement_error ? "true" : "false"));
+  w.line(1, "cr_threshold: " + format_exact(r.cr_threshold_g_per_L) + " g/L");
+  write_section(w, 1, s.agent, *m, *s.agent.options<MechanismOptions>(m->section()));
+}
+
+void write_agent(Writer& w, const AgentSpec& a, const Mechanism* in_disease) {
   w.line(1, "inline:");
   w.line(2, "id: " + yaml_quote(a.id));
   w.line(2, "name: " + yaml_quote(a.name));
@@ -69,26 +126,9 @@ void write_agent(Writer& w, const AgentSpec& a) {
   w.line(2, "molecular_weight: " + format_exact(a.molecular_weight) + " Da");
   for (const Mechanism* m : mechanisms()) {
     const MechanismOptions* o = a.options<MechanismOptions>(m->section());
-    if (!o || !m->has_section()) continue;
+    if (!o || !m->has_section() || m == in_disease || m->in_scenario()) continue;
     w.line(2, std::string(m->section()) + ":");
-    for (const auto& [key, text] : m->write_options(*o)) w.line(3, key + ": " + text);
-    // Parameters, grouped by subsection (disposition.clearance_change.T50).
-    std::map<std::string, std::vector<std::string>> sub;
-    for (const ParamDecl& d : m->parameters()) {
-      const std::string name = std::string(m->section()) + "." + d.name;
-      auto it = a.params.find(name);
-      if (it == a.params.end()) continue;
-      const std::string rel = d.name;
-      const size_t dot = rel.find('.');
-      const std::string entry = fmt::format("{}: {{value: {}{}}}", dot == std::string::npos ? rel : rel.substr(dot + 1),
-                                            quantity(it->second.value, d.engine_unit), source_field(it->second.source));
-      if (dot == std::string::npos) w.line(3, entry);
-      else sub[rel.substr(0, dot)].push_back(entry);
-    }
-    for (const auto& [name, entries] : sub) {
-      w.line(3, name + ":");
-      for (const auto& e : entries) w.line(4, e);
-    }
+    write_section(w, 3, a, *m, *o);
   }
   if (!a.covariate_reference.values.empty() || !a.covariate_reference.levels.empty()) {
     w.line(2, "covariates:");
@@ -133,7 +173,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
   w.line(0, "# for byte-identical results.");
   w.line(0, "name: " + yaml_quote(s.name));
   w.line(0, "agent:");
-  write_agent(w, s.agent);
+  write_agent(w, s.agent, disease_section(s));
   if (!s.patient.values.empty() || !s.patient.levels.empty()) {
     w.line(0, "patient:");
     for (const auto& [name, v] : s.patient.values)
@@ -141,6 +181,7 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     for (const auto& [name, level] : s.patient.levels) w.line(1, fmt::format("{}: {}", name, yaml_quote(level)));
     w.line(1, std::string("bsa_formula: ") + (s.bsa_formula == BsaFormula::kMosteller ? "mosteller" : "dubois"));
   }
+  write_disease(w, s);
   w.line(0, "regimen:");
   for (const Phase& ph : s.regimen.phases) {
     std::string p = "- {dose: " + yaml_quote(ph.dose.text);

@@ -62,6 +62,15 @@ TEST(Provenance, RerunningTheRecordedScenarioGivesTheSameBytes) {
   expect_rerun_identical("pv-sampling", std::string(ICSIM_TEST_DATA_DIR) + "/sampling-scenario.yaml --threads 2");
 }
 
+// A disease is a scenario section: recorded at the top level with its assessment,
+// its options and every clone, not inside the agent (where it failed to read back).
+TEST(Provenance, RerunningADiseaseScenarioGivesTheSameBytes) {
+  expect_rerun_identical("pv-disease", kRoot + "/scenarios/myeloma-negative-clone.yaml --set disease.binding=quasi_equilibrium "
+                                               "--set 'disease.clones.negative.efflux=2 /day' --set 'disease.cr_threshold=0.2 g/L'");
+  expect_rerun_identical("pv-indatuximab", kRoot + "/scenarios/indatuximab-cd138.yaml");
+  expect_rerun_identical("pv-collins", kRoot + "/scenarios/belantamab-collins2023-cohort.yaml --set simulation.patients=5");
+}
+
 TEST(Provenance, TheRecordNamesVersionSeedSolverAndSources) {
   const auto r = test::icsim_cli("pv-content", "simulate " + kRoot + "/scenarios/belantamab-typical.yaml -o " +
                                                    (test::temp_dir_path("cli-pv-content") / "out").string());
