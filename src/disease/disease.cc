@@ -398,8 +398,8 @@ namespace {
 // Keys of the disease section that the scenario reads (assessment of response),
 // not the tumour.
 const std::vector<std::string>& assessment_keys() {
-  static const std::vector<std::string> keys = {"model", "assessment_every", "assessment_start", "measurement_error",
-                                                "cr_threshold"};
+  static const std::vector<std::string> keys = {"model",           "assessment_every", "assessment_start",
+                                                "measurement_error", "cr_threshold",    "variability"};
   return keys;
 }
 
@@ -575,6 +575,28 @@ class DiseaseMechanism final : public Mechanism {
 };
 
 }  // namespace
+
+std::vector<RandomEffectSpec> disease_random_effects(const std::vector<std::string>& clones) {
+  auto log_normal = [](const std::string& parameter, double variance, const char* source) {
+    RandomEffectSpec r;
+    r.parameter = parameter;
+    r.form = RandomEffectForm::kLogNormal;
+    r.variance = variance;
+    r.source = source;
+    return r;
+  };
+  std::vector<RandomEffectSpec> out = {log_normal(
+      "disease.doubling_time", 0.677,
+      "Collins 2023 between-patient variance of KGR (omega^2 0.677, CV 96 %); the doubling time is ln 2 / KGR, "
+      "so its logarithm has the same variance")};
+  for (const std::string& c : clones)
+    out.push_back(log_normal(
+        "disease.clones." + c + ".antigen", 0.356,
+        "estimate: BCMA on RRMM cells 670 (IQR 380-850) molecules per cell (SCIENCE.md 5.1, 15 patients); a "
+        "log-normal with that IQR has variance (ln(850/380) / 1.349)^2 = 0.356. Used for any antigen; each "
+        "clone varies on its own"));
+  return out;
+}
 
 const Mechanism& disease_mechanism() {
   static const DiseaseMechanism m;

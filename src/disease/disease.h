@@ -43,6 +43,11 @@ struct DiseaseOptions : OptionsBase<DiseaseOptions> {
 
 const Mechanism& disease_mechanism();
 
+// The between-patient variability a mechanistic disease brings (drawn when
+// simulation.variability is true; `disease: {variability: false}` leaves it out):
+// the doubling time and each clone's antigen density, log-normal, with sources.
+std::vector<RandomEffectSpec> disease_random_effects(const std::vector<std::string>& clones);
+
 // Names the tumour shares with other mechanisms.
 namespace names {
 // Total tumour burden over its baseline (1 before treatment): shed antigen follows it.

@@ -174,8 +174,22 @@ class ScenarioReader {
       a.cr_threshold_g_per_L = doc_.in_unit(n["cr_threshold"], "disease.cr_threshold", "g/L");
       if (!(a.cr_threshold_g_per_L > 0)) doc_.fail(n["cr_threshold"], "disease.cr_threshold", "must be > 0");
     }
+    const bool variability = !n["variability"] || doc_.boolean(n["variability"], "disease.variability");
+    // Either model comes with its between-patient variability (drawn when
+    // simulation.variability is true), except where the agent already gives some.
+    auto has_effect = [&](const std::string& p) {
+      return std::any_of(s.agent.random_effects.begin(), s.agent.random_effects.end(),
+                         [&](const RandomEffectSpec& r) { return r.parameter == p; });
+    };
     if (model == "mechanistic") {
       read_scenario_section(s.agent, disease_mechanism(), n, doc_);
+      const auto* o = s.agent.options<DiseaseOptions>("disease");
+      if (variability && o)
+        for (RandomEffectSpec r : disease_random_effects(o->clones)) {
+          if (has_effect(r.parameter)) continue;
+          r.origin = doc_.origin(n, "disease");
+          s.agent.random_effects.push_back(r);
+        }
       return;
     }
     const Mechanism* empirical = model == "collins2023" ? find_mechanism("collins_tgi") : nullptr;
@@ -185,16 +199,11 @@ class ScenarioReader {
     for (const auto& kv : n) {
       const std::string k = kv.first.as<std::string>();
       if (k != "model" && k != "assessment_every" && k != "assessment_start" && k != "measurement_error" &&
-          k != "cr_threshold")
+          k != "cr_threshold" && k != "variability")
         section[kv.first] = kv.second;
     }
     read_scenario_section(s.agent, *empirical, section, doc_);
-    // The published model comes with its between-patient variability (drawn when
-    // simulation.variability is true), unless the agent already gives some.
-    auto has_effect = [&](const std::string& p) {
-      return std::any_of(s.agent.random_effects.begin(), s.agent.random_effects.end(),
-                         [&](const RandomEffectSpec& r) { return r.parameter == p; });
-    };
+    if (!variability) return;
     bool added = false;
     for (RandomEffectSpec r : collins_tgi_random_effects()) {
       if (has_effect(r.parameter)) continue;

@@ -114,6 +114,7 @@ void write_disease(Writer& w, const Scenario& s) {
   if (r.start_day >= 0) w.line(1, "assessment_start: " + days(r.start_day));
   w.line(1, std::string("measurement_error: ") + (r.measurement_error ? "true" : "false"));
   w.line(1, "cr_threshold: " + format_exact(r.cr_threshold_g_per_L) + " g/L");
+  w.line(1, "variability: false  # what was drawn is the agent's variability above");
   write_section(w, 1, s.agent, *m, *s.agent.options<MechanismOptions>(m->section()));
 }
 

@@ -254,6 +254,35 @@ TEST(Disease, PermeablePayloadKillsMoreOfAnAntigenNegativeClone) {
   EXPECT_LT(b, 0.9 * a);
 }
 
+const RandomEffectSpec* effect_on(const Scenario& s, const std::string& parameter) {
+  for (const RandomEffectSpec& r : s.agent.random_effects)
+    if (r.parameter == parameter) return &r;
+  return nullptr;
+}
+
+TEST(Disease, BringsItsBetweenPatientVariabilityUnlessToldNot) {
+  const std::string clones = "[{name: pos, fraction: 0.9, antigen: 670 /cell}, {name: neg, fraction: 0.1, antigen: 0 /cell}]";
+  const Scenario with = test::scenario_from_text("dz-var", scenario_text("", clones));
+  ASSERT_TRUE(effect_on(with, "disease.doubling_time"));
+  EXPECT_EQ(effect_on(with, "disease.doubling_time")->variance, 0.677);  // Collins 2023 KGR
+  for (const char* c : {"pos", "neg"}) {
+    const RandomEffectSpec* r = effect_on(with, std::string("disease.clones.") + c + ".antigen");
+    ASSERT_TRUE(r) << c;
+    EXPECT_NEAR(r->variance, std::pow(std::log(850.0 / 380.0) / 1.349, 2), 1e-3);  // the BCMA IQR
+  }
+  const Scenario without = test::scenario_from_text("dz-novar", scenario_text(", variability: false", clones));
+  EXPECT_FALSE(effect_on(without, "disease.doubling_time"));
+  EXPECT_FALSE(effect_on(without, "disease.clones.pos.antigen"));
+  // The agent's own effect on a disease parameter wins: no second one is added.
+  const Scenario own = test::scenario_from_text(
+      "dz-own", scenario_text("", clones,
+                              ", variability: {add: [{parameter: disease.doubling_time, form: log-normal, variance: 0.1}]}"));
+  int count = 0;
+  for (const RandomEffectSpec& r : own.agent.random_effects) count += r.parameter == "disease.doubling_time";
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(effect_on(own, "disease.doubling_time")->variance, 0.1);
+}
+
 // The largest relative difference of `column` between two single-patient runs.
 double worst_difference(const test::CollectingSink& a, const test::CollectingSink& b, const char* column) {
   double worst = 0.0;
