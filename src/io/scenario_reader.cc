@@ -114,6 +114,7 @@ class ScenarioReader {
     finalise_agent(s.agent);
     if (root["patient"]) patient(root["patient"], s);
     soluble_antigen_from_sbcma(s);
+    collins_sbcma_from_patient(s);
     check_body_size(s);
     regimen(root["regimen"], s);
     if (s.assessment.on && !(s.assessment.every_day > 0)) {  // the first phase's interval, else monthly
@@ -203,6 +204,7 @@ class ScenarioReader {
         section[kv.first] = kv.second;
     }
     read_scenario_section(s.agent, *empirical, section, doc_);
+    collins_sbcma_written_ = static_cast<bool>(n["sbcma"]);
     if (!variability) return;
     bool added = false;
     for (RandomEffectSpec r : collins_tgi_random_effects()) {
@@ -230,6 +232,22 @@ class ScenarioReader {
     p.written = doc_.quantity(n, "patient.sbcma");
     try {
       p.value = convert(p.written, parse_unit(def->engine_unit), o->molecular_weight);
+    } catch (const std::invalid_argument& e) {
+      doc_.fail(n, "patient.sbcma", e.what());
+    }
+    p.source = "patient covariate sbcma";
+    p.origin = doc_.origin(n, "patient.sbcma");
+  }
+
+  // The Collins 2023 model's sBCMA covariate (on KEO) is the patient's serum sBCMA
+  // unless the disease section gives it.
+  void collins_sbcma_from_patient(Scenario& s) {
+    if (collins_sbcma_written_ || !s.agent.has("collins_tgi.sbcma") || !s.patient.values.count("sbcma")) return;
+    const YAML::Node n = patient_nodes_.at("sbcma");
+    ParamSpec& p = s.agent.params.at("collins_tgi.sbcma");
+    p.written = doc_.quantity(n, "patient.sbcma");
+    try {
+      p.value = convert(p.written, parse_unit(find_param_def(p.name)->engine_unit));
     } catch (const std::invalid_argument& e) {
       doc_.fail(n, "patient.sbcma", e.what());
     }
@@ -464,6 +482,7 @@ class ScenarioReader {
 
   const YamlDoc& doc_;
   std::map<std::string, YAML::Node> patient_nodes_;  // where each covariate was written
+  bool collins_sbcma_written_ = false;  // the Collins disease section gave its own sbcma
 };
 
 }  // namespace

@@ -341,5 +341,21 @@ TEST(CollinsInput, VariabilityAsPublished) {
   EXPECT_DOUBLE_EQ(collins_tgi_residual_error().proportional_sd, 0.0633);
 }
 
+TEST(CollinsTgi, TakesThePatientsSbcmaUnlessTheDiseaseGivesIt) {
+  auto text = [](const std::string& disease_extra) {
+    return "name: collins-sbcma\n"
+           "agent: belantamab-mafodotin\n"
+           "patient: {weight: 75 kg, sbcma: 400 ng/mL}\n"
+           "disease: {model: collins2023, m_protein: 30 g/L" + disease_extra + "}\n"
+           "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 2}\n"
+           "simulation: {until: 42 d}\n";
+  };
+  const Scenario from_patient = test::scenario_from_text("collins-sbcma", text(""));
+  EXPECT_DOUBLE_EQ(from_patient.agent.params.at("collins_tgi.sbcma").value, 400.0);
+  EXPECT_EQ(from_patient.agent.params.at("collins_tgi.sbcma").source, "patient covariate sbcma");
+  const Scenario own = test::scenario_from_text("collins-sbcma-own", text(", sbcma: 80 ng/mL"));
+  EXPECT_DOUBLE_EQ(own.agent.params.at("collins_tgi.sbcma").value, 80.0);
+}
+
 }  // namespace
 }  // namespace icsim
