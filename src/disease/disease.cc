@@ -72,6 +72,8 @@ class Tumour final : public Module {
         if (!qe_) p.complex.push_back(b.add_state(fmt::format("{}.complex.{}", pool, s), carried));
         p.internalised.push_back(b.add_state(fmt::format("{}.internalised.{}", pool, s), carried));
       }
+      if (!qe_) b.add_cell_conjugate(p.complex);
+      b.add_cell_conjugate(p.internalised);
       p.viable = b.add_state(pool + ".cells");
       for (int i = 1; i <= 3; ++i) p.damaged[i - 1] = b.add_state(fmt::format("{}.damaged{}", pool, i));
       layout_.cell_states.push_back({p.viable, p.damaged[0], p.damaged[1], p.damaged[2]});

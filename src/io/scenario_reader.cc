@@ -315,7 +315,9 @@ class ScenarioReader {
       d.basis = DoseBasis::kPerBsa;
       numerator = unit.substr(0, unit.rfind('/'));
     }
-    if (!q.has_unit) doc_.fail(n, key, "missing unit: write e.g. '2.5 mg/kg', '16 mg/kg', '100 mg/m2' or '200 mg'");
+    if (!q.has_unit)
+      doc_.fail(n, key, "missing unit: write e.g. '2.5 mg/kg', '16 mg/kg', '100 mg/m2', '200 mg' or, for a labelled "
+                        "agent, '3.7 MBq'");
     Unit u;
     try {
       u = parse_unit(numerator);
@@ -323,14 +325,20 @@ class ScenarioReader {
       doc_.fail(n, key, e.what());
     }
     const double number = q.value / parse_unit(q.unit_text).si;  // the number as written
-    const Unit mg = parse_unit("mg"), nmol = parse_unit("nmol");
+    const Unit mg = parse_unit("mg"), nmol = parse_unit("nmol"), mbq = parse_unit("MBq");
     if (u.dim == mg.dim) {
       d.value = number * u.si / mg.si;
     } else if (u.dim == nmol.dim && d.basis == DoseBasis::kMass) {
       d.basis = DoseBasis::kAmount;
       d.value = number * u.si / nmol.si;
+    } else if (u.dim == mbq.dim) {
+      // An activity: the antibody mass it comes with, at the agent's specific activity.
+      if (!agent_ || !agent_->has("label.specific_activity"))
+        doc_.fail(n, key, fmt::format("a dose of activity ('{}') needs a labelled agent: label: {{nuclide: ..., "
+                                      "specific_activity: ...}}", d.text));
+      d.value = number * u.si / mbq.si / agent_->value("label.specific_activity");
     } else {
-      doc_.fail(n, key, fmt::format("'{}' is not a dose: use mg, mg/kg, mg/m2 or nmol", d.text));
+      doc_.fail(n, key, fmt::format("'{}' is not a dose: use mg, mg/kg, mg/m2, nmol or an activity (MBq)", d.text));
     }
     if (!(d.value > 0)) doc_.fail(n, key, "a dose must be > 0");
     return d;
@@ -376,6 +384,7 @@ class ScenarioReader {
   }
 
   void regimen(const YAML::Node& n, Scenario& s) {
+    agent_ = &s.agent;
     if (n.IsMap()) {
       s.regimen.phases.push_back(phase(n, "regimen"));
     } else if (n.IsSequence() && n.size() > 0) {
@@ -482,7 +491,8 @@ class ScenarioReader {
 
   const YamlDoc& doc_;
   std::map<std::string, YAML::Node> patient_nodes_;  // where each covariate was written
-  bool collins_sbcma_written_ = false;  // the Collins disease section gave its own sbcma
+  bool collins_sbcma_written_ = false;
+  const AgentSpec* agent_ = nullptr;  // the scenario's agent, once read (activity doses)  // the Collins disease section gave its own sbcma
 };
 
 }  // namespace

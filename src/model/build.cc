@@ -50,7 +50,9 @@ BuiltModel build_model(const AgentSpec& a, const IndividualModel& individual, bo
   for (const Mechanism* m : order) m->plan(plan, *a.options<MechanismOptions>(m->section()));
 
   ModelBuilder b;
-  b.track_mass_balance = track_mass_balance;
+  // A label follows its atoms off the antibody (where the antibody was catabolised),
+  // which the accumulators of what left the conjugate record.
+  b.track_mass_balance = track_mass_balance || a.has_mechanism("label");
   b.set_param_index(individual.index());
   for (const Mechanism* m : order) {
     b.begin_module(m->section());

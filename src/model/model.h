@@ -103,6 +103,10 @@ class ModelBuilder {
   void add_output_once(OutputDef o);
   // Pools of conjugate amount by species (for deconjugation): one index per species.
   void add_conjugate_pool(std::vector<int> species_states) { pools_.push_back(std::move(species_states)); }
+  // Conjugate on or in cells, by species (the tumour's complexes and endosomes): a
+  // label decays there as anywhere, while deconjugation, a process of the conjugate
+  // in fluid, does not act on them.
+  void add_cell_conjugate(std::vector<int> species_states) { cell_pools_.push_back(std::move(species_states)); }
   // Where a dose goes: state and fraction of each dose.
   void add_dose_target(int state, double fraction) { dose_targets_.emplace_back(state, fraction); }
   void provide(const std::string& name, ParamFunction f) { functions_[name] = std::move(f); }
@@ -115,6 +119,7 @@ class ModelBuilder {
   const std::vector<std::string>& quantity_names() const { return quantities_; }
   std::vector<OutputDef>& outputs() { return outputs_; }
   const std::vector<std::vector<int>>& conjugate_pools() const { return pools_; }
+  const std::vector<std::vector<int>>& cell_conjugates() const { return cell_pools_; }
 
  private:
   friend class Model;
@@ -126,7 +131,7 @@ class ModelBuilder {
   std::vector<bool> accumulators_;
   std::unordered_map<std::string, int> state_index_, quantity_index_, params_;
   std::vector<OutputDef> outputs_;
-  std::vector<std::vector<int>> pools_;
+  std::vector<std::vector<int>> pools_, cell_pools_;
   std::vector<std::pair<int, double>> dose_targets_;
   std::unordered_map<std::string, ParamFunction> functions_;
   int param_count_ = 0;

@@ -13,6 +13,7 @@
 #include "pk/payload/payload.h"
 #include "pk/soluble_antigen/soluble_antigen.h"
 #include "pk/target/target.h"
+#include "radiation/label.h"
 
 namespace icsim {
 
@@ -22,6 +23,7 @@ const std::vector<const Mechanism*>& mechanisms() {
       &target_mechanism(),
       &soluble_antigen_mechanism(),
       &dar_mechanism(),
+      &label_mechanism(),
       &payload_mechanism(),
       &cellular_mechanism(),
       &disease_mechanism(),

@@ -48,6 +48,16 @@ const std::string kDisease =
     "regimen: {dose: 2.5 mg/kg, infusion: 30 min, every: 21 d, doses: 8}\n"
     "simulation: {until: 168 d, output_every: 7 d}\n";
 
+// A radioimmunoconjugate: 177Lu on daratumumab, dosed by activity.
+const std::string kLabelled =
+    "name: ric1\n"
+    "agent:\n"
+    "  base: daratumumab\n"
+    "  label: {nuclide: Lu-177, specific_activity: 185 MBq/mg}\n"
+    "patient: {weight: 75 kg}\n"
+    "regimen: {dose: 1850 MBq, infusion: 30 min}\n"
+    "simulation: {until: 42 d, output_every: 1 d}\n";
+
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
   return s;
@@ -299,6 +309,19 @@ std::vector<Case> cases() {
                cohort, 2,
                "s.yaml:5: disease: the carrying capacity (4e+11 cells) must exceed the baseline burden (5e+11 cells) for "
                "logistic growth"});
+  auto labelled = [](const std::string& from, const std::string& to) { return replace(kLabelled, from, to); };
+  v.push_back({"label-control-runs", kLabelled, "", 0, "results in"});
+  v.push_back({"label-unknown-nuclide", labelled("Lu-177", "Lu-178"), "", 2,
+               "s.yaml:4: agent.label.nuclide: unknown nuclide 'Lu-178' (the library has"});
+  v.push_back({"label-activity-without-unit", labelled("1850 MBq", "1850"), "", 2,
+               "s.yaml:6: regimen.dose: missing unit"});
+  v.push_back({"label-negative-activity", labelled("1850 MBq", "-1850 MBq"), "", 2,
+               "s.yaml:6: regimen.dose: a dose must be > 0"});
+  v.push_back({"label-activity-for-an-unlabelled-agent",
+               labelled("  label: {nuclide: Lu-177, specific_activity: 185 MBq/mg}\n", ""), "", 2,
+               "s.yaml:5: regimen.dose: a dose of activity ('1850 MBq') needs a labelled agent"});
+  v.push_back({"label-specific-activity-without-unit", labelled("185 MBq/mg", "185"), "", 2,
+               "s.yaml:4: agent.label.specific_activity: missing unit"});
   v.push_back({"disease-unknown-binding", disease("  m_protein: 30 g/L\n", "  m_protein: 30 g/L\n  binding: fast\n"), "", 2,
                "s.yaml:6: disease.binding: unknown value 'fast': use kinetic or quasi_equilibrium"});
   // The equilibrium's KD is koff / kon: no binding rate, no equilibrium.

@@ -158,11 +158,11 @@ std::vector<double> rhs(const Model& model, const std::vector<double>& p, const 
   return dy;
 }
 
-double mean_dar(const AgentSpec& a) {
-  const DarOptions* o = a.options<DarOptions>("dar");
-  if (!o) return 0.0;
+// Payloads (or label atoms) per antibody of a dose, from the species the build
+// planned: a DAR distribution, or a label's labelled fraction.
+double mean_dar(const ConjugateLayout& layout) {
   double n = 0.0;
-  for (const auto& [dar, fraction] : o->distribution) n += dar * fraction;
+  for (int s = 0; s < layout.species(); ++s) n += layout.dar[s] * layout.dose_fraction[s];
   return n;
 }
 
@@ -250,7 +250,7 @@ TEST_P(MechanismContract, ConservationOfCarriedQuantities) {
   }
   ASSERT_DOUBLE_EQ(a.molecular_weight, kMolecularWeight);
   const double dose = 2.0 * kDoseMgPerKg * kWeightKg * 1e6 / a.molecular_weight;  // nmol
-  const double dar = mean_dar(a);
+  const double dar = mean_dar(m.layout);
   std::printf("[measured] %s: dose %.6g nmol, antibody %.10g nmol (relative error %.2e), mean DAR %.3g, payload "
               "%.10g nmol (expected %.10g, error %.2e %s), %d accumulators\n",
               mech().section(), dose, antibody, std::abs(antibody / dose - 1), dar, payload, dose * dar,

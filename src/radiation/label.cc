@@ -1,0 +1,243 @@
+// The radiolabel (label.h). Species 1 of every conjugate pool, in fluid or on and in
+// cells, is the labelled antibody: it carries one label atom (its "payload" in the
+// conservation sums). The label decays at lambda wherever the antibody is:
+//
+//   d(labelled)/dt   -= lambda * labelled
+//   d(unlabelled)/dt += lambda * labelled
+//
+// The fraction of the dosed antibody that is labelled follows from the specific
+// activity As (activity per mass at administration), the molecular weight MW and
+// lambda: f = (As / lambda) / (N_A / MW), label atoms over antibody molecules per
+// mass. f <= 1 (one label per antibody at most: the carrier-free limit).
+//
+// Where the antibody is catabolised, its label leaves it: by the linear clearance
+// (catabolism in the tissues, mostly the liver and spleen's phagocytes) and by the
+// target's internalisation (the target-bearing cells). A residualising label (a
+// radiometal in its chelator) stays there and decays there; a non-residualising one
+// (radioiodine) leaves the body with the catabolites. The model's records of what left
+// the conjugate (payload.lost, payload.internalised) hold those label atoms.
+//
+// Activity of n nmol of label: lambda[1/s] * n * 1e-9 * N_A Bq. The time integrals
+// of activity (MBq*h) in plasma, in the whole body, in the tumour and in the two
+// residual pools are states, so a dosimetry reads them at any output time. Daughters
+// of a chain decay where their parent did (docs/radioimmunoconjugates.md); free
+// daughters are not followed.
+#include "radiation/label.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "io/yaml_doc.h"
+#include "pk/conjugate.h"
+#include "radiation/nuclide.h"
+
+namespace icsim {
+
+namespace {
+
+constexpr double kAvogadro = 6.02214076e23;
+constexpr double kSecondsPerDay = 86400.0;
+constexpr double kHoursPerDay = 24.0;
+
+const radiation::NuclideLibrary& nuclides() {
+  static const radiation::NuclideLibrary library = radiation::NuclideLibrary::read_default();
+  return library;
+}
+
+// Label atoms per antibody molecule at administration.
+double labelled_fraction(double mbq_per_mg, double molecular_weight, double lambda_per_day) {
+  const double atoms_per_mg = mbq_per_mg * 1e6 / (lambda_per_day / kSecondsPerDay);
+  const double molecules_per_mg = kAvogadro / molecular_weight * 1e-3;
+  return atoms_per_mg / molecules_per_mg;
+}
+
+class Decay final : public Module {
+ public:
+  Decay(ModelBuilder& b, double lambda_per_day, bool residualising)
+      : lambda_(lambda_per_day), mbq_per_nmol_(mbq_per_nmol(lambda_per_day)), residualising_(residualising) {
+    decayed_ = b.accumulator("label.decayed", {0.0, 1.0, 0.0});
+    tia_plasma_ = b.add_state("label.tia_plasma");
+    tia_body_ = b.add_state("label.tia_body");
+    tia_tumour_ = b.add_state("label.tia_tumour");
+    tia_catabolised_ = b.add_state("label.tia_catabolised");
+    tia_target_cells_ = b.add_state("label.tia_target_cells");
+    v1_ = b.param("disposition.V1");
+    b.add_output({"plasma_activity_kBq_per_mL",
+                  [this](const EvalContext& c) { return c.y[central_] * mbq_per_nmol_ * 1e3 / (c.p[v1_] * 1e3); }});
+    b.add_output({"body_activity_MBq", [this](const EvalContext& c) {
+                    return activity(c.y, false) + retained(c.y, lost_) + retained(c.y, internalised_);
+                  }});
+    b.add_output({"tumour_activity_MBq", [this](const EvalContext& c) { return activity(c.y, true); }});
+    if (residualising_) {
+      b.add_output({"catabolised_activity_MBq", [this](const EvalContext& c) { return retained(c.y, lost_); }});
+      b.add_output({"target_cells_activity_MBq", [this](const EvalContext& c) { return retained(c.y, internalised_); }});
+    }
+    for (auto [column, state] : {std::pair{"tia_plasma_MBq_h", &tia_plasma_}, std::pair{"tia_body_MBq_h", &tia_body_},
+                                 std::pair{"tia_tumour_MBq_h", &tia_tumour_},
+                                 std::pair{"tia_catabolised_MBq_h", &tia_catabolised_},
+                                 std::pair{"tia_target_cells_MBq_h", &tia_target_cells_}})
+      b.add_output({column, [this, state](const EvalContext& c) { return c.y[*state] * kHoursPerDay; }});
+  }
+
+  // Every pool is known once every mechanism is built.
+  void link(ModelBuilder& b) override {
+    auto take = [&](const std::vector<std::vector<int>>& pools) {
+      for (const auto& pool : pools) {
+        if (pool.size() != 2) throw std::logic_error("a labelled conjugate has two species (unlabelled, labelled)");
+        labelled_.push_back(pool[1]);
+        unlabelled_.push_back(pool[0]);
+        in_tumour_.push_back(b.state_names()[pool[1]].rfind("tumour.", 0) == 0);
+      }
+    };
+    take(b.conjugate_pools());
+    take(b.cell_conjugates());
+    central_ = b.conjugate_pools().front()[1];
+    lost_ = b.find_state("payload.lost");
+    internalised_ = b.find_state("payload.internalised");
+  }
+
+  const char* name() const override { return "label_decay"; }
+  double fastest_rate(const double*) const override { return lambda_; }
+
+  void rhs(const EvalContext& c, double* dy) const override {
+    double decayed = 0.0;
+    for (size_t i = 0; i < labelled_.size(); ++i) {
+      const double flux = lambda_ * c.y[labelled_[i]];
+      dy[labelled_[i]] -= flux;
+      dy[unlabelled_[i]] += flux;
+      decayed += flux;
+    }
+    // The residualised label decays where it was left.
+    if (residualising_)
+      for (int pool : {lost_, internalised_}) {
+        if (pool < 0) continue;
+        const double flux = lambda_ * c.y[pool];
+        dy[pool] -= flux;
+        decayed += flux;
+      }
+    add_if(dy, decayed_, decayed);
+    const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
+    dy[tia_plasma_] += c.y[central_] * mbq_per_nmol_;
+    dy[tia_body_] += activity(c.y, false) + catabolised + target_cells;
+    dy[tia_tumour_] += activity(c.y, true);
+    dy[tia_catabolised_] += catabolised;
+    dy[tia_target_cells_] += target_cells;
+  }
+
+ private:
+  // MBq in the body, or in the tumour alone.
+  double activity(const double* y, bool tumour_only) const {
+    double n = 0.0;
+    for (size_t i = 0; i < labelled_.size(); ++i)
+      if (!tumour_only || in_tumour_[i]) n += y[labelled_[i]];
+    return n * mbq_per_nmol_;
+  }
+
+  // MBq of the label residualised in a pool of what left the conjugate (0 when the
+  // label is not residualising or the model has no such route).
+  double retained(const double* y, int pool) const {
+    return residualising_ && pool >= 0 ? y[pool] * mbq_per_nmol_ : 0.0;
+  }
+
+  double lambda_, mbq_per_nmol_;
+  bool residualising_;
+  std::vector<int> labelled_, unlabelled_;
+  std::vector<bool> in_tumour_;
+  int central_ = -1, decayed_ = -1, tia_plasma_ = -1, tia_body_ = -1, tia_tumour_ = -1, tia_catabolised_ = -1,
+      tia_target_cells_ = -1, lost_ = -1, internalised_ = -1, v1_ = -1;
+};
+
+class LabelMechanism final : public Mechanism {
+ public:
+  const char* section() const override { return "label"; }
+  const char* summary() const override {
+    return "a radiolabel on the antibody: its nuclide, specific activity and physical decay, and the activity and "
+           "time-integrated activity in plasma, body and tumour";
+  }
+  std::vector<ParamDecl> parameters() const override {
+    return {{"specific_activity", "MBq/mg", Bound::kPositive,
+             "activity per mass of antibody at administration (sets the labelled fraction)"}};
+  }
+  std::vector<std::string> option_keys() const override { return {"nuclide", "residualising"}; }
+  std::unique_ptr<MechanismOptions> default_options() const override { return std::make_unique<LabelOptions>(); }
+  void read_options(const SectionInput& in, MechanismOptions& mo, AgentSpec&) const override {
+    auto& o = static_cast<LabelOptions&>(mo);
+    if (in.node["residualising"]) o.residualising = in.doc.boolean(in.node["residualising"], in.key + ".residualising");
+    const YAML::Node& n = in.node["nuclide"];
+    if (!n) return;
+    const std::string key = in.key + ".nuclide";
+    o.nuclide = in.doc.text(n, key);
+    const radiation::Nuclide* nuclide = nuclides().find(o.nuclide);
+    if (!nuclide) {
+      std::string known;
+      for (const std::string& name : nuclides().names())
+        if (!nuclides().get(name).stable) known += (known.empty() ? "" : ", ") + name;
+      in.doc.fail(n, key, fmt::format("unknown nuclide '{}' (the library has {})", o.nuclide, known));
+    }
+    if (nuclide->stable) in.doc.fail(n, key, fmt::format("'{}' is stable: a label must decay", o.nuclide));
+  }
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const LabelOptions&>(mo);
+    return {{"nuclide", o.nuclide}, {"residualising", o.residualising ? "true" : "false"}};
+  }
+  std::vector<std::string> required(const MechanismOptions&) const override { return {"specific_activity"}; }
+  std::string check(const AgentSpec& a, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const LabelOptions&>(mo);
+    if (a.has_mechanism("dar"))
+      return "a labelled agent carries one label per antibody: remove 'dar' (drug-to-antibody species and a label "
+             "together are not modelled)";
+    if (a.has_mechanism("cellular"))
+      return "the effect of a label on myeloma cells (the radionuclide effector) is not modelled yet: remove the "
+             "agent's 'cellular' section, or the scenario's disease";
+    if (!(a.molecular_weight > 0)) return "a labelled agent needs its molecular_weight (the labelled fraction uses it)";
+    if (!a.has("label.specific_activity")) return "";  // said by the reader
+    // Checked as written: engine values are set after the checks.
+    double written = 0.0;
+    try {
+      written = convert(a.params.at("label.specific_activity").written, parse_unit("MBq/mg"));
+    } catch (const std::invalid_argument&) {
+      return "";  // a unit that does not convert is reported after
+    }
+    const double f = labelled_fraction(written, a.molecular_weight, nuclides().get(o.nuclide).lambda_per_day);
+    if (f > 1.0)
+      return fmt::format(
+          "specific activity {:.4g} MBq/mg is above the carrier-free limit for one {} per antibody ({:.4g} MBq/mg)",
+          written, o.nuclide, written / f);
+    return "";
+  }
+  Dependencies dependencies() const override { return {{}, {}, {names::kPools}}; }
+  void plan(BuildPlan& plan, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const LabelOptions&>(mo);
+    const double lambda = nuclides().get(o.nuclide).lambda_per_day;
+    const double f = labelled_fraction(plan.agent.value("label.specific_activity"), plan.layout.molecular_weight, lambda);
+    plan.layout.dar = {0, 1};
+    plan.layout.dose_fraction = {1.0 - f, f};
+  }
+  void build(ModelBuilder& b, const BuildPlan&, const MechanismOptions& mo) const override {
+    const auto& o = static_cast<const LabelOptions&>(mo);
+    b.add_module(std::make_unique<Decay>(b, nuclides().get(o.nuclide).lambda_per_day, o.residualising));
+  }
+  const char* example() const override { return "{nuclide: Lu-177, specific_activity: 370 MBq/mg}"; }
+};
+
+}  // namespace
+
+bool LabelOptions::is_valid(std::string* why) const {
+  if (nuclide.empty()) {
+    if (why) *why = "missing 'nuclide' (e.g. nuclide: Lu-177)";
+    return false;
+  }
+  return true;
+}
+
+double mbq_per_nmol(double lambda_per_day) { return lambda_per_day / kSecondsPerDay * 1e-9 * kAvogadro * 1e-6; }
+
+const Mechanism& label_mechanism() {
+  static const LabelMechanism m;
+  return m;
+}
+
+}  // namespace icsim
