@@ -11,16 +11,9 @@ n_patients <- if (length(args) > 0) as.integer(args[1]) else 10000L
 stopifnot(!is.na(n_patients), n_patients > 0)
 
 # Build the right-hand side into a temporary directory (nothing is written to the repo).
-script <- sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))
-src <- file.path(dirname(normalizePath(script)), "belantamab_rhs.c")
-build <- file.path(tempdir(), "belantamab")
-dir.create(build, showWarnings = FALSE)
-invisible(file.copy(src, build, overwrite = TRUE))
-old_wd <- setwd(build)
-log <- system2(file.path(R.home("bin"), "R"), c("CMD", "SHLIB", "belantamab_rhs.c"), stdout = TRUE, stderr = TRUE)
-setwd(old_wd)
-if (!is.null(attr(log, "status"))) stop("R CMD SHLIB failed:\n", paste(log, collapse = "\n"))
-dyn.load(file.path(build, paste0("belantamab_rhs", .Platform$dynlib.ext)))
+peer_dir <- dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))))
+source(file.path(peer_dir, "compile_rhs.R"))
+compile_rhs(file.path(peer_dir, "belantamab_rhs.c"))
 
 # Regimen: 187.5 mg over 30 min (rate in mg/day), days 0, 21, ..., 147.
 dose <- 2.5 * 75
