@@ -3,6 +3,7 @@
 
 #include "io/agent_reader.h"
 #include "io/result_writer.h"
+#include "radiation/dosimetry_run.h"
 #include "io/scenario_reader.h"
 #include "trial/cohort.h"
 
@@ -51,12 +52,10 @@ CohortResult run_in_memory(const LoadedScenario& s, const RunOptions& options) {
   return out;
 }
 
-RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
-                                 const std::vector<std::string>& sets, const RunOptions& options) {
-  const Scenario s = load_scenario(scenario, sets);
-  DirectoryWriter writer(dir, s, options.outputs);
-  const CohortSummary sum = run_cohort(s, options, writer);
-  writer.commit();
+namespace {
+
+// What a run into a directory reports.
+RunSummary summarise(const Scenario& s, const CohortSummary& sum, const DirectoryWriter& writer) {
   RunSummary out;
   out.scenario = s.name;
   out.agent = s.agent.id;
@@ -65,6 +64,31 @@ RunSummary simulate_to_directory(const std::string& scenario, const std::string&
   out.seconds = sum.seconds;
   out.statistics = writer.statistics_summary();
   out.files = writer.files();
+  return out;
+}
+
+}  // namespace
+
+RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
+                                 const std::vector<std::string>& sets, const RunOptions& options) {
+  const Scenario s = load_scenario(scenario, sets);
+  DirectoryWriter writer(dir, s, options.outputs);
+  const CohortSummary sum = run_cohort(s, options, writer);
+  writer.commit();
+  return summarise(s, sum, writer);
+}
+
+RunSummary dosimetry_to_directory(const std::string& scenario, const std::string& dir,
+                                  const std::vector<std::string>& sets, const RunOptions& options) {
+  const Scenario s = load_scenario(scenario, sets);
+  DirectoryWriter writer(dir, s, options.outputs);
+  DosimetrySink dosimetry(s, writer);
+  RunOptions o = options;
+  o.keep_series = true;  // the activities at every output time
+  const CohortSummary sum = run_cohort(s, o, dosimetry);
+  writer.commit();
+  RunSummary out = summarise(s, sum, writer);
+  out.statistics += dosimetry.table();
   return out;
 }
 

@@ -150,44 +150,49 @@ int main(int argc, char** argv) {
       "Every key of scenario and agent files, the units, outputs and errors: docs/scenarios.md\n"
       "(in the icsim source tree; the model's equations are in docs/model.md).");
   auto* sim = app.add_subcommand("simulate", "simulate a scenario and write its results");
+  auto* dosimetry = app.add_subcommand(
+      "dosimetry", "simulate a radioimmunoconjugate scenario and write its organ absorbed doses (dosimetry.json)");
   std::string scenario, out;
   std::vector<std::string> sets;
   int threads = 0;
-  sim->add_option("scenario", scenario, "scenario file (YAML)")->required();
-  sim->add_option("-o,--output", out, "output directory")->required();
-  sim->add_option("--set", sets, "override one scenario key, e.g. --set regimen.dose=\"3.4 mg/kg\"")
-      ->take_all()
-      ->allow_extra_args(false);
-  sim->add_option("--threads", threads, "worker threads (default: all cores)")
-      ->check(CLI::Validator(
-          [](std::string& v) -> std::string {
-            // (CLI::NonNegativeNumber printed its bound as a 309-digit number.)
-            const char* b = v.c_str();
-            char* end = nullptr;
-            errno = 0;
-            const long long n = std::strtoll(b, &end, 10);
-            while (end != b && std::isspace(static_cast<unsigned char>(*end))) ++end;
-            if (end == b || *end != '\0')
-              return "must be a whole number of threads (0: all cores), got '" + v + "'";
-            if (n < 0) return "must be 0 (all cores) or a positive number of threads, got " + v;
-            if (errno == ERANGE || n > std::numeric_limits<int>::max()) return "too many threads: " + v;
-            return "";
-          },
-          "INT >= 0"));
   std::vector<std::string> outputs;
-  sim->add_option("--outputs", outputs,
-                  "write only these files (comma-separated): timeseries, patients, intervals, samples, windows; "
-                  "summary.json and scenario.yaml are always written")
-      ->delimiter(',');
   bool no_timeseries = false;
-  sim->add_flag("--no-timeseries", no_timeseries, "write everything but timeseries.csv (and do not fill the grid)");
+  for (CLI::App* c : {sim, dosimetry}) {
+    c->add_option("scenario", scenario, "scenario file (YAML)")->required();
+    c->add_option("-o,--output", out, "output directory")->required();
+    c->add_option("--set", sets, "override one scenario key, e.g. --set regimen.dose=\"3.4 mg/kg\"")
+        ->take_all()
+        ->allow_extra_args(false);
+    c->add_option("--threads", threads, "worker threads (default: all cores)")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+              // (CLI::NonNegativeNumber printed its bound as a 309-digit number.)
+              const char* b = v.c_str();
+              char* end = nullptr;
+              errno = 0;
+              const long long n = std::strtoll(b, &end, 10);
+              while (end != b && std::isspace(static_cast<unsigned char>(*end))) ++end;
+              if (end == b || *end != '\0')
+                return "must be a whole number of threads (0: all cores), got '" + v + "'";
+              if (n < 0) return "must be 0 (all cores) or a positive number of threads, got " + v;
+              if (errno == ERANGE || n > std::numeric_limits<int>::max()) return "too many threads: " + v;
+              return "";
+            },
+            "INT >= 0"));
+    c->add_option("--outputs", outputs,
+                  "write only these files (comma-separated): timeseries, patients, intervals, samples, windows; "
+                  "summary.json and scenario.yaml (and for dosimetry, dosimetry.json and dose_rate.csv) are always "
+                  "written")
+        ->delimiter(',');
+    c->add_flag("--no-timeseries", no_timeseries, "write everything but timeseries.csv (and do not fill the grid)");
+  }
   auto* agents = app.add_subcommand("agents", "list the agents in the library");
   std::string detail;
   agents->add_option("--detail", detail,
                      "show one agent: its parameters (engine units, sources), covariate effects and random effects");
   auto* help = app.add_subcommand("help", "show this help (as --help); 'icsim help COMMAND' for a command's");
   std::string help_on;
-  help->add_option("command", help_on, "simulate or agents");
+  help->add_option("command", help_on, "simulate, dosimetry or agents");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -200,12 +205,12 @@ int main(int argc, char** argv) {
         fmt::print("{}", app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
         return 0;
       }
-      for (CLI::App* sub : {sim, agents})
+      for (CLI::App* sub : {sim, dosimetry, agents})
         if (sub->get_name() == help_on) {
           fmt::print("{}", sub->help(app.get_name()));
           return 0;
         }
-      fmt::print(stderr, "icsim: error: no command '{}' (commands: simulate, agents, help)\n", help_on);
+      fmt::print(stderr, "icsim: error: no command '{}' (commands: simulate, dosimetry, agents, help)\n", help_on);
       return 2;
     }
     if (*agents) {
@@ -242,11 +247,12 @@ int main(int argc, char** argv) {
                                : o.outputs.front() == "-timeseries"
                                    ? false
                                    : std::find(o.outputs.begin(), o.outputs.end(), "timeseries") != o.outputs.end();
-    o.keep_series = series_wanted;
+    o.keep_series = series_wanted || *dosimetry;
     o.on_failure = [](long patient, double t, const std::string& why) {
       fmt::print(stderr, "icsim: patient {} failed at t = {:.6g} day: {}\n", patient, t, why);
     };
-    const icsim::RunSummary s = icsim::simulate_to_directory(scenario, out, sets, o);
+    const icsim::RunSummary s = *dosimetry ? icsim::dosimetry_to_directory(scenario, out, sets, o)
+                                           : icsim::simulate_to_directory(scenario, out, sets, o);
     fmt::print("{}: {} with {} patient(s), {} failed, {:.3f} s\n{}results in {}: {}\n", s.scenario, s.agent, s.patients,
                s.failed, s.seconds, s.statistics, out, fmt::join(s.files, ", "));
     return s.failed == s.patients ? 1 : 0;

@@ -98,6 +98,13 @@ struct RunSummary {
 RunSummary simulate_to_directory(const std::string& scenario, const std::string& dir,
                                  const std::vector<std::string>& sets = {}, const RunOptions& options = {});
 
+// As simulate_to_directory, for a labelled agent (radioimmunoconjugate), and then
+// organ absorbed doses by the MIRD schema: DIR/dosimetry.json and DIR/dose_rate.csv
+// besides the simulation's files (docs/dosimetry.md). `statistics` ends with the dose
+// table. Throws InputError when the agent has no label.
+RunSummary dosimetry_to_directory(const std::string& scenario, const std::string& dir,
+                                  const std::vector<std::string>& sets = {}, const RunOptions& options = {});
+
 struct AgentInfo {
   std::string id, name, antigen, agent_class;
   std::string error;  // not empty: the file could not be read (the message), the rest is empty

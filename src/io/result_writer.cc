@@ -253,6 +253,7 @@ bool DirectoryWriter::wanted(const std::string& what) const {
 std::vector<std::string> DirectoryWriter::files() const {
   std::vector<std::string> out;
   for (const auto& f : files_) out.push_back(f.name);
+  out.insert(out.end(), extra_files_.begin(), extra_files_.end());
   out.push_back("scenario.yaml");
   out.push_back("summary.json");
   return out;
@@ -606,6 +607,18 @@ std::string DirectoryWriter::statistics_summary() const {
   }
   for (const auto& w : info_.warnings) out += "warning: " + w + "\n";
   return out;
+}
+
+void DirectoryWriter::add_file(const std::string& name, const std::string& text) {
+  const fs::path path = tmp_ / name;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  bool ok = f != nullptr;
+  if (f) {
+    ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = std::fclose(f) == 0 && ok;
+  }
+  if (!ok) throw InputError(shown_, 0, "", fmt::format("cannot write {}: {}", name, std::strerror(errno)));
+  extra_files_.push_back(name);
 }
 
 void DirectoryWriter::commit() {

@@ -44,6 +44,9 @@ class DirectoryWriter final : public ResultSink {
   bool encodes() const override { return true; }
   void encode(const PatientRecord& r, std::vector<std::string>& out) const override;
   void deliver(const PatientRecord& r, const std::vector<std::string>& encoded) override;
+  // Writes a further file into the run's directory (before end(), so that summary.json
+  // lists it); it is moved into place with the rest by commit().
+  void add_file(const std::string& name, const std::string& text);
   // Puts the finished directory in place of DIR (see commit() for what a crash leaves).
   void commit();
 
@@ -69,6 +72,7 @@ class DirectoryWriter final : public ResultSink {
   CohortInfo info_;
   std::vector<std::string> times_text_;  // the output times as written
   std::vector<File> files_;  // timeseries, patients, then table files (those wanted)
+  std::vector<std::string> extra_files_;  // add_file()
   int timeseries_ = -1, patients_ = -1;
   long written_ = 0, failed_ = 0, fallbacks_ = 0;
   std::map<std::string, long> solvers_;

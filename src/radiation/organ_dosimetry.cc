@@ -129,7 +129,10 @@ SValue OrganDosimetry::raw(const std::string& target, const std::string& source)
   }
   const double np = energy_.nonpenetrating_MeV() * kMilligrayPerMeVMBqSecondKg;
   if (target == source) return {np / (phantom_.mass(target) / 1000.0), SOrigin::kSelfDoseEstimate};
-  if (source == "total_body") return {np / (phantom_.mass("total_body") / 1000.0), SOrigin::kUniformEstimate};
+  // Energy absorbed anywhere in the body is absorbed in the total body; activity
+  // spread over the whole body gives every organ the same dose.
+  if (source == "total_body" || target == "total_body")
+    return {np / (phantom_.mass("total_body") / 1000.0), SOrigin::kUniformEstimate};
   return {0.0, SOrigin::kNoCrossDose};
 }
 

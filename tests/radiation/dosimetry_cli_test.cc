@@ -1,0 +1,89 @@
+// `icsim dosimetry` (src/radiation/dosimetry_run.cc), end to end:
+//  - the files and keys of dosimetry.json the issue names;
+//  - a residualising label never leaves the body, so the source organs' time-
+//    integrated activities, integrated to complete decay, add up to A0 / lambda
+//    (tolerance 1e-6; TIA + A / lambda is a linear invariant of the model, which the
+//    integrators keep to round-off, so this checks the bookkeeping: units, the tail
+//    after the simulation, the split between sources);
+//  - every organ dose is the sum of its sources' TIAs times the phantom's S-values
+//    (the published OLINDA 2 values for 177Lu), recomputed here from the JSON;
+//  - an unlabelled agent is an input error: exit 2, nothing written.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "io/cli_support.h"
+#include "radiation/nuclide.h"
+#include "radiation/organ_dosimetry.h"
+
+namespace icsim {
+namespace {
+
+const std::string kLutetium =
+    "name: lu177-dara\n"
+    "agent: {base: daratumumab, label: {nuclide: Lu-177, specific_activity: 185 MBq/mg}}\n"
+    "patient: {weight: 75 kg}\n"
+    "regimen: {dose: 1850 MBq, infusion: 30 min}\n"
+    "simulation: {until: 42 d, output_every: 1 d, rtol: 1e-9, atol: 1e-12 nmol}\n";
+
+test::Cli dosimetry_cli(const std::string& name, const std::string& scenario) {
+  const std::filesystem::path dir = test::temp_dir("cli-" + name);
+  const std::string file = test::write_file(dir / "s.yaml", scenario);
+  const std::string cmd = std::string(ICSIM_BINARY) + " dosimetry " + file + " -o " + (dir / "out").string() + " >" +
+                          (dir / "stdout").string() + " 2>" + (dir / "stderr").string();
+  const int rc = std::system(cmd.c_str());
+  return {WEXITSTATUS(rc), test::slurp(dir / "stdout"), test::slurp(dir / "stderr"), dir};
+}
+
+TEST(DosimetryCommand, WritesOrganDosesThatAddUp) {
+  const test::Cli r = dosimetry_cli("dosimetry-lu", kLutetium);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(test::contains(r.out, "absorbed dose (Lu-177")) << r.out;
+  ASSERT_TRUE(std::filesystem::exists(r.dir / "out" / "dose_rate.csv"));
+  const nlohmann::json d = nlohmann::json::parse(test::slurp(r.dir / "out" / "dosimetry.json"));
+  EXPECT_DOUBLE_EQ(d["administered_MBq"].get<double>(), 1850.0);
+  for (const char* organ : {"red_marrow", "liver", "kidneys", "spleen", "total_body"}) {
+    ASSERT_TRUE(d["organs"].contains(organ)) << organ;
+    EXPECT_GT(d["organs"][organ]["dose_Gy"].get<double>(), 0.0) << organ;
+  }
+  EXPECT_TRUE(d.contains("cell_nucleus"));
+  EXPECT_TRUE(d.contains("method"));
+
+  // Sources add up to complete decay of everything given.
+  const nlohmann::json& p = d["per_patient"][0];
+  const double lambda_h = radiation::NuclideLibrary::read_default().get("Lu-177").lambda_per_day / 24.0;
+  const double tia = p["tia_MBq_h"]["red_marrow"].get<double>() + p["tia_MBq_h"]["remainder"].get<double>();
+  std::printf("[measured] 177Lu-daratumumab 1850 MBq: source TIAs add up to %.8g MBq*h against A0/lambda %.8g "
+              "(relative %.2e)\n", tia, 1850.0 / lambda_h, std::abs(tia * lambda_h / 1850.0 - 1));
+  EXPECT_NEAR(tia, 1850.0 / lambda_h, 1e-6 * 1850.0 / lambda_h);
+
+  // Each organ's dose from the TIAs and the published S-values.
+  const radiation::Phantom phantom = radiation::Phantom::read_default();
+  const radiation::ChainEnergy energy = radiation::chain_energy(radiation::NuclideLibrary::read_default(), "Lu-177", 200);
+  const radiation::OrganDosimetry mird(phantom, energy, "Lu-177", {"red_marrow"});
+  const auto& table = phantom.tables.at("Lu-177");
+  const double m_tb = phantom.mass("total_body"), m_rm = phantom.mass("red_marrow");
+  for (const char* organ : {"liver", "red_marrow"}) {
+    const double s_rm = table.at({organ, "red_marrow"});
+    const double s_rb = (table.at({organ, "total_body"}) * m_tb - s_rm * m_rm) / (m_tb - m_rm);  // MIRD remainder
+    const double expected = 3600.0 * (p["tia_MBq_h"]["red_marrow"].get<double>() * s_rm +
+                                      p["tia_MBq_h"]["remainder"].get<double>() * s_rb) / 1000.0;
+    EXPECT_NEAR(p["dose_Gy"][organ].get<double>(), expected, 1e-12 * expected) << organ;
+  }
+}
+
+TEST(DosimetryCommand, AnUnlabelledAgentIsAnInputError) {
+  const std::string unlabelled = test::replace(
+      test::replace(kLutetium, ", label: {nuclide: Lu-177, specific_activity: 185 MBq/mg}", ""), "1850 MBq", "10 mg");
+  const test::Cli r = dosimetry_cli("dosimetry-unlabelled", unlabelled);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(test::contains(r.err, "dosimetry needs a labelled agent")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(r.dir / "out"));
+}
+
+}  // namespace
+}  // namespace icsim
