@@ -70,6 +70,9 @@ const std::unordered_map<std::string, Unit>& unit_table() {
     for (auto [name, f] : {std::pair{"Bq", 1.0}, {"kBq", 1e3}, {"MBq", 1e6}, {"GBq", 1e9},
                            {"Ci", 3.7e10}, {"mCi", 3.7e7}, {"uCi", 3.7e4}, {"µCi", 3.7e4}})
       t[name] = {f, activity};
+    // Absorbed dose: J/kg = m2/s2.
+    const Dim dose = len * len * (time * time).inverse();
+    for (auto [name, f] : {std::pair{"Gy", 1.0}, {"cGy", 1e-2}, {"mGy", 1e-3}}) t[name] = {f, dose};
     t["%"] = {0.01, Dim{}};
     return t;
   }();

@@ -1,5 +1,7 @@
 #include "disease/cellular.h"
 
+#include <algorithm>
+
 #include "io/yaml_doc.h"
 
 namespace icsim {
@@ -7,6 +9,10 @@ namespace icsim {
 bool CellularOptions::is_valid(std::string* /*why*/) const { return true; }
 
 namespace {
+
+bool radionuclide(const MechanismOptions& mo) {
+  return static_cast<const CellularOptions&>(mo).effector == EffectorKind::kRadionuclide;
+}
 
 class CellularMechanism final : public Mechanism {
  public:
@@ -46,6 +52,20 @@ class CellularMechanism final : public Mechanism {
         {"adcc_antigen50", "1/cell", Bound::kPositive,
          "antigen density at which Fc effector kill is half its maximum", "1000 /cell",
          "estimate: ADCC needs a few hundred to thousands of bound antibodies per cell"},
+        // The radionuclide effector (effector: radionuclide).
+        {"lq_alpha", "1/Gy", Bound::kNonNegative, "linear-quadratic alpha of myeloma cells (low-LET radiation)",
+         "0.5 /Gy",
+         "estimate: not found for myeloma cells in what was read; with lq_beta it gives SF2 = 0.30, in the range of "
+         "radiosensitive haematological lines (myeloma cell lines differ mainly at low dose, Int J Radiat Oncol "
+         "Biol Phys study of 7 lines, numbers not read)"},
+        {"lq_beta", "1/Gy^2", Bound::kNonNegative, "linear-quadratic beta of myeloma cells", "0.05 /Gy^2",
+         "estimate: alpha/beta 10 Gy, the usual value for tumours"},
+        {"repair_half_time", "day", Bound::kPositive, "half-time of sublethal damage repair", "1.5 h",
+         "estimate: the usual 0.5-2 h of tumour cells"},
+        {"alpha_rbe", "1", Bound::kPositive, "relative biological effectiveness of alpha particles", "5",
+         "measured RBE of 223Ra 5.4 +- 0.9 (SCIENCE.md 5.3); Howell's 9.14 - 0.510 E gives 4.9-6.1 for 6-8 MeV"},
+        {"nucleus_radius", "um", Bound::kPositive, "radius of the myeloma cell's nucleus (cellular S-values)",
+         "4.5 um", "estimate: 9 um diameter, the 'intermediate' myeloma cell of Greipp's typing (docs/cell-dosimetry.md)"},
     };
   }
   std::vector<std::string> option_keys() const override { return {"effector"}; }
@@ -55,14 +75,33 @@ class CellularMechanism final : public Mechanism {
     if (!in.node["effector"]) return;
     const std::string e = in.doc.text(in.node["effector"], in.key + ".effector");
     if (e == "adc") o.effector = EffectorKind::kAdc;
-    else in.doc.fail(in.node["effector"], in.key + ".effector", "must be 'adc' (the only effector so far)");
+    else if (e == "radionuclide") o.effector = EffectorKind::kRadionuclide;
+    else in.doc.fail(in.node["effector"], in.key + ".effector", "must be 'adc' or 'radionuclide'");
   }
-  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions&) const override {
-    return {{"effector", "adc"}};
+  std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
+    return {{"effector", radionuclide(mo) ? "radionuclide" : "adc"}};
   }
-  std::vector<std::string> required(const MechanismOptions&) const override {
-    return {"kon", "koff", "internalisation", "antigen_turnover", "lysosomal_degradation", "payload_permeability",
-            "kill_max", "kill_ec50"};
+  std::vector<std::string> required(const MechanismOptions& mo) const override {
+    std::vector<std::string> r = {"kon", "koff", "internalisation", "antigen_turnover", "lysosomal_degradation"};
+    if (!radionuclide(mo)) r.insert(r.end(), {"payload_permeability", "kill_max", "kill_ec50"});
+    return r;
+  }
+  // Each effector reads its own parameters; the other's are dropped.
+  bool uses(const std::string& name, const MechanismOptions& mo) const override {
+    static const std::vector<std::string> adc = {"payload_permeability", "payload_exchange", "payload_partition",
+                                                 "target_concentration", "target_kd", "kill_max", "kill_ec50",
+                                                 "kill_hill"};
+    static const std::vector<std::string> rad = {"lq_alpha", "lq_beta", "repair_half_time", "alpha_rbe",
+                                                 "nucleus_radius"};
+    const auto& mine = radionuclide(mo) ? adc : rad;  // the list NOT used
+    return std::find(mine.begin(), mine.end(), name) == mine.end();
+  }
+  std::string check(const AgentSpec& a, const MechanismOptions& mo) const override {
+    if (radionuclide(mo) && !a.has_mechanism("label"))
+      return "effector: radionuclide needs a labelled agent (label: {nuclide: ..., specific_activity: ...})";
+    if (!radionuclide(mo) && a.has_mechanism("label"))
+      return "a labelled agent acts on the cell by its radiation: set effector: radionuclide";
+    return "";
   }
   Dependencies dependencies() const override { return {}; }
   void build(ModelBuilder&, const BuildPlan&, const MechanismOptions&) const override {}

@@ -11,7 +11,9 @@
 
 namespace icsim {
 
-enum class EffectorKind { kAdc };
+// What the internalised moiety does in the cell: an ADC's payload, or a radiolabel's
+// radiation (src/disease/radionuclide_effector.cc).
+enum class EffectorKind { kAdc, kRadionuclide };
 
 struct CellularOptions : OptionsBase<CellularOptions> {
   EffectorKind effector = EffectorKind::kAdc;

@@ -131,7 +131,10 @@ class Tumour final : public Module {
       pools_[k].r0 = b.add_derived_param(layout_.pool_name(k) + ".antigen_nmol_per_1e9");
     }
 
-    effector_ = make_adc_effector(b, layout_, plan.layout);
+    const auto* cellular = plan.agent.options<CellularOptions>("cellular");
+    effector_ = cellular && cellular->effector == EffectorKind::kRadionuclide
+                    ? make_radionuclide_effector(b, layout_, plan.layout, plan.agent)
+                    : make_adc_effector(b, layout_, plan.layout);
     add_outputs(b);
   }
 
@@ -208,6 +211,7 @@ class Tumour final : public Module {
       for (int s = 0; s < species; ++s) {
         const int a = site_conjugate_[j][s];
         const double free_amount = qe_ ? eps * vol * fluid_conc[j][s] : y[a];
+        site_view[j].fluid_payload += dar_[s] * free_amount;
         const double flux = kx * (eps * vol * y[central_[s]] * ff / v1 - free_amount);
         dy[central_[s]] -= flux;
         dy[a] += flux;
@@ -225,7 +229,7 @@ class Tumour final : public Module {
       const double n = layout_.cells(y, k);
       const double death = n > 0.0 ? k1 * std::max(0.0, y[q.damaged[2]]) / n : 0.0;
       const double kint = p[kint_] * p[q.internalisation_factor];
-      double r = y[q.antigen], bound = 0.0, lysosomal = 0.0, dying = 0.0;
+      double r = y[q.antigen], bound = 0.0, lysosomal = 0.0, dying = 0.0, on_surface = 0.0, in_endosomes = 0.0;
       if (qe_) {
         // The complex of each species: the pool's bound antigen in the species' share
         // of the site's conjugate. Dying cells' complex returns to the site's total.
@@ -240,6 +244,8 @@ class Tumour final : public Module {
           add_if(dy, catabolised_, klys * e + death * e);
           lysosomal += dar_[s] * klys * e;
           dying += dar_[s] * death * e;
+          on_surface += dar_[s] * sc;
+          in_endosomes += dar_[s] * e;
         }
         dy[q.antigen] -= (kint + death) * bound;
       } else {
@@ -253,13 +259,15 @@ class Tumour final : public Module {
           add_if(dy, catabolised_, klys * e + death * e);
           lysosomal += dar_[s] * klys * e;
           dying += dar_[s] * death * e;
+          on_surface += dar_[s] * sc;
+          in_endosomes += dar_[s] * e;
           bound += sc;
         }
       }
       const double occ = r + bound > 0.0 ? bound / (r + bound) : 0.0;
       occupancy[k] = occ;
       dy[q.antigen] += kturn * p[q.r0] * n * (1.0 - p[q.downregulation] * occ) - kturn * r - death * r;
-      view[k] = {n, n * kBillion * p[cell_volume_], death, lysosomal, dying};
+      view[k] = {n, n * kBillion * p[cell_volume_], death, lysosomal, dying, on_surface, in_endosomes};
     }
 
     double hazard[kMaxPools];

@@ -16,6 +16,7 @@
 namespace icsim {
 
 struct ConjugateLayout;
+struct AgentSpec;
 
 // How the tumour's cells are laid out: pool k = site * clones + clone.
 struct TumourLayout {
@@ -44,11 +45,16 @@ struct PoolView {
   double death_rate = 0;       // 1/day: the fraction of the pool's cells dying (contents released)
   double lysosomal_payload = 0;  // nmol/day of payload freed in the cells' lysosomes
   double dying_payload = 0;      // nmol/day of payload on conjugate in dying cells' endosomes
+  // Payloads (a label's atoms) on conjugate bound to the cells' surface and in their
+  // endosomes, nmol: where a radiolabel decays.
+  double surface_payload = 0;
+  double endosome_payload = 0;
 };
 
 // What the tumour module computed for one site.
 struct SiteView {
   double volume_L = 0;  // tissue volume of the site
+  double fluid_payload = 0;  // nmol of payloads (label atoms) on free conjugate in the site's fluid
 };
 
 class Effector {
@@ -71,5 +77,13 @@ class Effector {
 // neighbouring cells through the interstitium (bystander effect) and kills by an
 // Emax function of target-bound payload. Declares its states and outputs in `b`.
 std::unique_ptr<Effector> make_adc_effector(ModelBuilder& b, const TumourLayout& t, const ConjugateLayout& conjugate);
+
+// A radiolabel: the cells' nuclei are irradiated by the label on and in their own cell
+// and by the activity around them in the marrow (cross-fire, which reaches
+// antigen-negative cells too); cells die by the linear-quadratic hazard with repair
+// and an RBE for alpha particles. The label freed in lysosomes stays in the cell
+// (residualising). docs/radionuclide-effector.md.
+std::unique_ptr<Effector> make_radionuclide_effector(ModelBuilder& b, const TumourLayout& t,
+                                                     const ConjugateLayout& conjugate, const AgentSpec& agent);
 
 }  // namespace icsim

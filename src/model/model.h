@@ -120,6 +120,10 @@ class ModelBuilder {
   std::vector<OutputDef>& outputs() { return outputs_; }
   const std::vector<std::vector<int>>& conjugate_pools() const { return pools_; }
   const std::vector<std::vector<int>>& cell_conjugates() const { return cell_pools_; }
+  // States holding a label's atoms off the antibody where they stay (in the tumour's
+  // cells after lysosomal degradation): the label decays there too.
+  void add_label_residue(int state) { label_residues_.push_back(state); }
+  const std::vector<int>& label_residues() const { return label_residues_; }
 
  private:
   friend class Model;
@@ -132,6 +136,7 @@ class ModelBuilder {
   std::unordered_map<std::string, int> state_index_, quantity_index_, params_;
   std::vector<OutputDef> outputs_;
   std::vector<std::vector<int>> pools_, cell_pools_;
+  std::vector<int> label_residues_;
   std::vector<std::pair<int, double>> dose_targets_;
   std::unordered_map<std::string, ParamFunction> functions_;
   int param_count_ = 0;

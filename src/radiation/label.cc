@@ -97,6 +97,7 @@ class Decay final : public Module {
     central_ = b.conjugate_pools().front()[1];
     lost_ = b.find_state("payload.lost");
     internalised_ = b.find_state("payload.internalised");
+    residues_ = b.label_residues();
   }
 
   const char* name() const override { return "label_decay"; }
@@ -110,14 +111,17 @@ class Decay final : public Module {
       dy[unlabelled_[i]] += flux;
       decayed += flux;
     }
-    // The residualised label decays where it was left.
+    // The residualised label decays where it was left (the tumour's cells hold theirs
+    // whatever the label: the effector keeps what their lysosomes free).
+    auto decay_in = [&](int pool) {
+      const double flux = lambda_ * c.y[pool];
+      dy[pool] -= flux;
+      decayed += flux;
+    };
     if (residualising_)
-      for (int pool : {lost_, internalised_}) {
-        if (pool < 0) continue;
-        const double flux = lambda_ * c.y[pool];
-        dy[pool] -= flux;
-        decayed += flux;
-      }
+      for (int pool : {lost_, internalised_})
+        if (pool >= 0) decay_in(pool);
+    for (int pool : residues_) decay_in(pool);
     add_if(dy, decayed_, decayed);
     const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
     dy[tia_plasma_] += c.y[central_] * mbq_per_nmol_;
@@ -133,6 +137,7 @@ class Decay final : public Module {
     double n = 0.0;
     for (size_t i = 0; i < labelled_.size(); ++i)
       if (!tumour_only || in_tumour_[i]) n += y[labelled_[i]];
+    for (int pool : residues_) n += y[pool];
     return n * mbq_per_nmol_;
   }
 
@@ -146,6 +151,7 @@ class Decay final : public Module {
   bool residualising_;
   std::vector<int> labelled_, unlabelled_;
   std::vector<bool> in_tumour_;
+  std::vector<int> residues_;
   int central_ = -1, decayed_ = -1, tia_plasma_ = -1, tia_body_ = -1, tia_tumour_ = -1, tia_catabolised_ = -1,
       tia_target_cells_ = -1, lost_ = -1, internalised_ = -1, v1_ = -1;
 };
@@ -189,9 +195,6 @@ class LabelMechanism final : public Mechanism {
     if (a.has_mechanism("dar"))
       return "a labelled agent carries one label per antibody: remove 'dar' (drug-to-antibody species and a label "
              "together are not modelled)";
-    if (a.has_mechanism("cellular"))
-      return "the effect of a label on myeloma cells (the radionuclide effector) is not modelled yet: remove the "
-             "agent's 'cellular' section, or the scenario's disease";
     if (!(a.molecular_weight > 0)) return "a labelled agent needs its molecular_weight (the labelled fraction uses it)";
     if (!a.has("label.specific_activity")) return "";  // said by the reader
     // Checked as written: engine values are set after the checks.

@@ -22,12 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "model/build.h"
-#include "population/covariates.h"
-#include "population/individual.h"
+#include "final_state.h"
 #include "support.h"
-#include "trial/observers/observers.h"
-#include "trial/simulate_patient.h"
 
 namespace icsim {
 namespace {
@@ -121,21 +117,10 @@ TEST_P(FastProcesses, ConjugateAndPayloadConservedThroughTheCell) {
       "simulation: {until: 42 d}\n";
   const Scenario s = test::scenario_from_text("disease-balance", text);
   const AgentSpec& a = s.agent;
-  const IndividualModel individual(a);
-  const BuiltModel m = build_model(a, individual, true);
-  const Covariates cov = complete_covariates(s.patient, a.covariate_reference, s.bsa_formula);
-  const std::vector<double> p = individual.typical(cov);
-  SolverOptions o;
-  o.kind = SolverKind::kCvode;
-  o.rtol = 1e-10;
-  o.atol = 1e-14;
-  PatientSimulator sim(m, o, standard_observers(*m.model, a.molecular_weight, {0.0, 42.0}));
-  Schedule schedule(DoseFeed(s.regimen, cov, a.molecular_weight), 42.0);
-  RandomStream rng(1, 0);
-  PatientRecord r;
-  sim.run(p.data(), schedule, Protocol{}, 42.0, rng, r);
-  ASSERT_TRUE(r.ok) << r.error;
-  const std::vector<double> y = sim.final_state();
+  const test::FinalState f = test::simulate_typical(s, 42.0, 1e-10, 1e-14, true);
+  ASSERT_TRUE(f.record.ok) << f.record.error;
+  const BuiltModel& m = f.model;
+  const std::vector<double>& y = f.y;
   double antibody = 0.0, payload = 0.0, in_cells = 0.0;
   for (size_t i = 0; i < y.size(); ++i) {
     antibody += m.model->carries()[i].antibody * y[i];
@@ -180,21 +165,10 @@ TEST(Disease, VeryFastBindingIsAtQuasiEquilibrium) {
       ", growth: none", "[{name: a, fraction: 1, antigen: 5000 /cell}]",
       ", cellular: {kon: 8880 /nM/day, koff: 2640 /day, internalisation: 0 /day}");
   const Scenario s = test::scenario_from_text("disease-qe", text);
-  const IndividualModel individual(s.agent);
-  const BuiltModel m = build_model(s.agent, individual, false);
-  const Covariates cov = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
-  const std::vector<double> p = individual.typical(cov);
-  SolverOptions o;
-  o.kind = SolverKind::kCvode;
-  o.rtol = 1e-10;
-  o.atol = 1e-16;
-  PatientSimulator sim(m, o, standard_observers(*m.model, s.agent.molecular_weight, {0.0}));
-  Schedule schedule(DoseFeed(s.regimen, cov, s.agent.molecular_weight), 10.0);
-  RandomStream rng(1, 0);
-  PatientRecord r;
-  sim.run(p.data(), schedule, Protocol{}, 10.0, rng, r);
-  ASSERT_TRUE(r.ok) << r.error;
-  const std::vector<double> y = sim.final_state();
+  const test::FinalState f = test::simulate_typical(s, 10.0, 1e-10, 1e-16, false);
+  ASSERT_TRUE(f.record.ok) << f.record.error;
+  const BuiltModel& m = f.model;
+  const std::vector<double>& y = f.y;
   const double v = 1.75, eps = 0.24;
   const double c = y[m.model->state("tumour.marrow.conjugate.0")] / (eps * v);
   const double ra = y[m.model->state("tumour.marrow.a.antigen")];

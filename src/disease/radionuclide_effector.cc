@@ -1,0 +1,158 @@
+// The radionuclide effector (effector.h; docs/radionuclide-effector.md). Per pool k
+// (a clone at a site), the absorbed dose rate to the nucleus of one of its cells:
+//
+//   Ddot_e = (A_surface S(N <- CS, e) + A_cytoplasm S(N <- Cy, e) + C_site X_e) / cell    e: alpha, low-LET
+//
+// with A the label's activity per cell on its surface (bound conjugate) and in its
+// cytoplasm (conjugate in endosomes and the label its lysosomes freed, which stays:
+// residualising), C_site the activity concentration of the whole site (fluid and every
+// pool's cells) and X the cross-fire per concentration (radiation/cell_dosimetry.h).
+// S and X are for the label's chain, daughters decaying where the label did, per decay
+// of the label, for a cell of the agent's cellular.cell_volume and nucleus_radius. An
+// antigen-negative clone receives the cross-fire alone: the radiation bystander.
+//
+// Cells die by the linear-quadratic hazard with repair (Lea-Catcheside in kinetic form):
+//   h = alpha_LQ (RBE Ddot_alpha + Ddot_low) + 2 beta_LQ Ddot_low G,   dG/dt = Ddot_low - mu G
+// (mu = ln 2 / repair half-time), whose time integral for a constant or decaying dose
+// rate is the LQ exponent alpha D + beta G D^2; alpha particles act linearly only.
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "disease/effector.h"
+#include "model/spec.h"
+#include "pk/conjugate.h"
+#include "radiation/cell_dosimetry.h"
+#include "radiation/label.h"
+#include "radiation/nuclide.h"
+#include "radiation/organ_dosimetry.h"
+
+namespace icsim {
+
+namespace {
+
+constexpr double kAvogadro = 6.02214076e23;
+constexpr double kSecondsPerDay = 86400.0;
+
+// Per decay of the label, its chain included: S to the nucleus from the cell surface
+// and the cytoplasm, and the cross-fire per Bq/mL, for alpha and low-LET emissions.
+struct Coefficients {
+  double surface_alpha = 0, surface_low = 0, cytoplasm_alpha = 0, cytoplasm_low = 0;
+  double cross_alpha = 0, cross_low = 0;
+};
+
+Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L, double nucleus_radius_um) {
+  const radiation::NuclideLibrary library = radiation::NuclideLibrary::read_default();
+  const double lambda = library.get(nuclide).lambda_per_day;
+  const radiation::ChainEnergy chain = radiation::chain_energy(library, nuclide, 20.0 * std::log(2.0) / lambda);
+  const radiation::EmissionLibrary emissions = radiation::EmissionLibrary::read_default();
+  const radiation::AlphaStoppingTable alpha = radiation::AlphaStoppingTable::read_default();
+  const radiation::ElectronColeModel electron;
+  radiation::CellGeometry cell;
+  cell.cell_radius_um = std::cbrt(3.0 * cell_volume_L * 1e15 / (4.0 * M_PI));  // 1 L = 1e15 um^3
+  cell.nucleus_radius_um = nucleus_radius_um;
+  std::string why;
+  if (!cell.is_valid(&why)) throw std::invalid_argument("cellular: " + why);
+  Coefficients c;
+  for (const auto& [member, decays] : chain.decays) {
+    if (decays < 1e-9 || !emissions.find(member)) continue;
+    const radiation::NuclideEmissions& e = emissions.get(member);
+    const radiation::NucleusSValues s = radiation::nucleus_s_values(e, cell, alpha, electron);
+    const auto cross = radiation::crossfire_per_concentration(e, s, cell, std::numeric_limits<double>::infinity(),
+                                                               alpha, electron);
+    using radiation::Emission;
+    using radiation::SourceRegion;
+    auto low = [&](SourceRegion r) { return s.of(r, Emission::kBeta) + s.of(r, Emission::kElectron); };
+    c.surface_alpha += decays * s.of(SourceRegion::kCellSurface, Emission::kAlpha);
+    c.surface_low += decays * low(SourceRegion::kCellSurface);
+    c.cytoplasm_alpha += decays * s.of(SourceRegion::kCytoplasm, Emission::kAlpha);
+    c.cytoplasm_low += decays * low(SourceRegion::kCytoplasm);
+    c.cross_alpha += decays * cross[static_cast<int>(Emission::kAlpha)];
+    c.cross_low += decays * (cross[static_cast<int>(Emission::kBeta)] + cross[static_cast<int>(Emission::kElectron)]);
+  }
+  return c;
+}
+
+class RadionuclideEffector final : public Effector {
+ public:
+  RadionuclideEffector(ModelBuilder& b, const TumourLayout& t, const AgentSpec& agent) : layout_(t) {
+    const auto* label = agent.options<LabelOptions>("label");
+    if (!label) throw std::logic_error("the radionuclide effector needs a label");
+    const double lambda = radiation::NuclideLibrary::read_default().get(label->nuclide).lambda_per_day;
+    bq_per_nmol_ = lambda / kSecondsPerDay * 1e-9 * kAvogadro;
+    k_ = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"), agent.value("cellular.nucleus_radius"));
+    for (int k = 0; k < t.pools(); ++k) {
+      const std::string pool = t.pool_name(k);
+      residue_.push_back(b.add_state(pool + ".label_residue", {0.0, 1.0, 0.0}));
+      b.add_label_residue(residue_.back());
+      repair_.push_back(b.add_state(pool + ".repair_integral"));
+      dose_.push_back(b.add_state(pool + ".nucleus_dose"));
+    }
+    lq_alpha_ = b.param("cellular.lq_alpha");
+    lq_beta_ = b.param("cellular.lq_beta");
+    repair_half_time_ = b.param("cellular.repair_half_time");
+    rbe_ = b.param("cellular.alpha_rbe");
+    lost_ = b.accumulator("payload.lost", {0.0, 1.0, 0.0});
+    // The absorbed dose to the nucleus of a cell of each clone in the marrow (Gy).
+    for (size_t c = 0; c < t.clones.size(); ++c)
+      b.add_output({"clone_" + t.clones[c] + "_nucleus_Gy", [this, c](const EvalContext& e) { return e.y[dose_[c]]; }});
+  }
+  const char* name() const override { return "radionuclide_effector"; }
+  double fastest_rate(const double* p) const override { return std::log(2.0) / p[repair_half_time_]; }
+
+  void rhs(const EvalContext& c, const SiteView* sites, const PoolView* pools, double* dy,
+           double* hazard) const override {
+    const double* p = c.p;
+    const double mu = std::log(2.0) / p[repair_half_time_];
+    // Activity concentration of each site (Bq/mL): its fluid and all its cells.
+    double site_bq_per_mL[2] = {0.0, 0.0};
+    for (size_t j = 0; j < layout_.sites.size(); ++j) site_bq_per_mL[j] = sites[j].fluid_payload;
+    for (int k = 0; k < layout_.pools(); ++k)
+      site_bq_per_mL[layout_.site_of(k)] += pools[k].surface_payload + pools[k].endosome_payload + c.y[residue_[k]];
+    for (size_t j = 0; j < layout_.sites.size(); ++j)
+      site_bq_per_mL[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
+
+    for (int k = 0; k < layout_.pools(); ++k) {
+      const PoolView& pool = pools[k];
+      const double cells = pool.cells * 1e9, residue = c.y[residue_[k]];
+      const double conc = site_bq_per_mL[layout_.site_of(k)];
+      double surface = 0.0, cytoplasm = 0.0;  // Bq per cell
+      if (cells > 0.0) {
+        surface = pool.surface_payload * bq_per_nmol_ / cells;
+        cytoplasm = (pool.endosome_payload + std::max(0.0, residue)) * bq_per_nmol_ / cells;
+      }
+      // Gy/day.
+      const double alpha_rate =
+          (surface * k_.surface_alpha + cytoplasm * k_.cytoplasm_alpha + conc * k_.cross_alpha) * kSecondsPerDay;
+      const double low_rate =
+          (surface * k_.surface_low + cytoplasm * k_.cytoplasm_low + conc * k_.cross_low) * kSecondsPerDay;
+      const double g = c.y[repair_[k]];
+      hazard[k] = p[lq_alpha_] * (p[rbe_] * alpha_rate + low_rate) + 2.0 * p[lq_beta_] * low_rate * g;
+      dy[repair_[k]] += low_rate - mu * g;
+      dy[dose_[k]] += alpha_rate + low_rate;
+      // The label freed in the lysosomes stays in the cell; dying cells release it,
+      // with the label of their endosomes, to where the tissue catabolises it.
+      const double released = pool.death_rate * residue + pool.dying_payload;
+      dy[residue_[k]] += pool.lysosomal_payload - pool.death_rate * residue;
+      add_if(dy, lost_, released);
+    }
+  }
+
+ private:
+  TumourLayout layout_;
+  Coefficients k_;
+  double bq_per_nmol_ = 0;
+  std::vector<int> residue_, repair_, dose_;
+  int lq_alpha_, lq_beta_, repair_half_time_, rbe_, lost_;
+};
+
+}  // namespace
+
+std::unique_ptr<Effector> make_radionuclide_effector(ModelBuilder& b, const TumourLayout& t, const ConjugateLayout&,
+                                                     const AgentSpec& agent) {
+  return std::make_unique<RadionuclideEffector>(b, t, agent);
+}
+
+}  // namespace icsim
