@@ -114,6 +114,15 @@ void DosimetrySink::add(const PatientRecord& r) {
   d.tia_MBq_h = {{"red_marrow", marrow_tia}, {"remainder", std::max(0.0, body_tia - marrow_tia)}};
   d.tail_fraction = body_tia > 0.0 ? value(last, body) * tail / body_tia : 0.0;
   for (const std::string& t : targets()) d.dose_mGy[t] = mird_->dose_mGy(t, d.tia_MBq_h);
+  // With a disease, the radionuclide effector's dose to each clone's nuclei.
+  for (size_t i = 0; i < info_.columns.size(); ++i) {
+    const std::string& name = info_.columns[i];
+    const std::string prefix = "clone_", suffix = "_nucleus_Gy";
+    if (name.size() > prefix.size() + suffix.size() && name.rfind(prefix, 0) == 0 &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      d.nucleus_Gy[name.substr(prefix.size(), name.size() - prefix.size() - suffix.size())] =
+          value(last, static_cast<int>(i));
+  }
   try {
     const Table& intervals = r.table("intervals");
     for (size_t i = 0; i < intervals.rows(); ++i) d.administered_MBq += intervals.at(i, "dose_mg") * specific_activity_;
@@ -128,6 +137,26 @@ void DosimetrySink::add(const PatientRecord& r) {
     rates_ += '\n';
   }
   doses_.push_back(std::move(d));
+}
+
+// The absorbed dose to the nucleus of a myeloma cell, by clone, to `until`.
+nlohmann::ordered_json DosimetrySink::nucleus_summary() const {
+  using json = nlohmann::ordered_json;
+  if (doses_.empty() || doses_.front().nucleus_Gy.empty())
+    return {{"status", "not computed: the scenario has no disease, or its agent no cellular section with effector: "
+                       "radionuclide (docs/radionuclide-effector.md)"}};
+  json clones = json::object();
+  for (const auto& [clone, first] : doses_.front().nucleus_Gy) {
+    std::vector<double> gy;
+    for (const Doses& d : doses_) gy.push_back(d.nucleus_Gy.at(clone));
+    clones[clone] = {{"dose_Gy", percentile(gy, 0.5)},
+                     {"dose_Gy_p5", percentile(gy, 0.05)},
+                     {"dose_Gy_p95", percentile(gy, 0.95)}};
+  }
+  return {{"clones", clones},
+          {"method", "cellular S-values of the label's chain for the agent's cell and nucleus, the cell's own "
+                     "surface and cytoplasm activity and the marrow's cross-fire, to the end of the simulation "
+                     "(physical dose; docs/radionuclide-effector.md)"}};
 }
 
 std::string DosimetrySink::table() const {
@@ -188,10 +217,7 @@ void DosimetrySink::end() {
       {"administered_MBq", administered.empty() ? 0.0 : percentile(administered, 0.5)},
       {"patients", doses_.size()},
       {"organs", organs},
-      {"cell_nucleus",
-       {{"status", "not computed: the dose to a myeloma cell's nucleus needs the activity bound to and inside the "
-                   "cell, which the radionuclide effector on the disease's clones will provide "
-                   "(docs/cell-dosimetry.md has the S-values)"}}},
+      {"cell_nucleus", nucleus_summary()},
       {"method",
        {{"phantom", phantom_.name},
         {"s_values", phantom_.table_source.count(nuclide_) ? phantom_.table_source.at(nuclide_)

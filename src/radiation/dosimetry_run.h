@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "icsim/record.h"
 #include "io/result_writer.h"
 #include "radiation/organ_dosimetry.h"
@@ -49,8 +51,10 @@ class DosimetrySink final : public ResultSink {
     std::map<std::string, double> tia_MBq_h;  // by source
     std::map<std::string, double> dose_mGy;   // by target
     double tail_fraction = 0;                 // of the body's time-integrated activity after `until`
+    std::map<std::string, double> nucleus_Gy;  // by clone, at `until` (with a disease)
   };
   void add(const PatientRecord& r);
+  nlohmann::ordered_json nucleus_summary() const;
   int column(const std::string& name) const;  // -1 when absent
 
   const Scenario& s_;

@@ -10,6 +10,7 @@
 //  - an unlabelled agent is an input error: exit 2, nothing written.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -73,6 +74,45 @@ TEST(DosimetryCommand, WritesOrganDosesThatAddUp) {
     const double expected = 3600.0 * (p["tia_MBq_h"]["red_marrow"].get<double>() * s_rm +
                                       p["tia_MBq_h"]["remainder"].get<double>() * s_rb) / 1000.0;
     EXPECT_NEAR(p["dose_Gy"][organ].get<double>(), expected, 1e-12 * expected) << organ;
+  }
+}
+
+TEST(DosimetryCommand, ReportsTheNucleusDoseOfEachClone) {
+  const std::string scenario =
+      "name: ric-disease\n"
+      "agent:\n"
+      "  base: lu177-dota-daratumumab\n"
+      "  target: {model: none}\n"
+      "  cellular: {effector: radionuclide, kon: 8.88 /nM/day, koff: 2.64 /day, internalisation: 2.4 /day,"
+      " antigen_turnover: 2.4 /day, lysosomal_degradation: 0.72 /day}\n"
+      "patient: {weight: 75 kg}\n"
+      "disease: {m_protein: 30 g/L, clones: [{name: pos, fraction: 0.9, antigen: 30000 /cell},"
+      " {name: neg, fraction: 0.1, antigen: 0 /cell}]}\n"
+      "regimen: {dose: 3700 MBq, infusion: 30 min}\n"
+      "simulation: {until: 42 d, output_every: 42 d}\n";
+  const test::Cli r = dosimetry_cli("dosimetry-disease", scenario);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json d = nlohmann::json::parse(test::slurp(r.dir / "out" / "dosimetry.json"));
+  ASSERT_TRUE(d["cell_nucleus"].contains("clones")) << d["cell_nucleus"].dump();
+  // The same as the time series' last row (8 printed digits).
+  const std::string series = test::slurp(r.dir / "out" / "timeseries.csv");
+  const std::string header = series.substr(0, series.find('\n'));
+  std::string last = series.substr(0, series.size() - 1);
+  last = last.substr(last.rfind('\n') + 1);
+  auto field = [](const std::string& line, int k) {
+    size_t at = 0;
+    for (int i = 0; i < k; ++i) at = line.find(',', at) + 1;
+    return line.substr(at, line.find(',', at) - at);
+  };
+  auto index = [&](const std::string& column) {
+    const size_t at = header.find(column);
+    return static_cast<int>(std::count(header.begin(), header.begin() + static_cast<long>(at), ','));
+  };
+  for (const char* clone : {"pos", "neg"}) {
+    const double reported = d["cell_nucleus"]["clones"][clone]["dose_Gy"].get<double>();
+    const double series_value = std::stod(field(last, index(std::string("clone_") + clone + "_nucleus_Gy")));
+    EXPECT_GT(reported, 0.0) << clone;
+    EXPECT_NEAR(reported, series_value, 1e-7 * series_value) << clone;
   }
 }
 
