@@ -54,14 +54,15 @@ class CellularMechanism final : public Mechanism {
          "estimate: ADCC needs a few hundred to thousands of bound antibodies per cell"},
         // The radionuclide effector (effector: radionuclide).
         {"lq_alpha", "1/Gy", Bound::kNonNegative, "linear-quadratic alpha of myeloma cells (low-LET radiation)",
-         "0.5 /Gy",
-         "estimate: not found for myeloma cells in what was read; with lq_beta it gives SF2 = 0.30, in the range of "
-         "radiosensitive haematological lines (myeloma cell lines differ mainly at low dose, Int J Radiat Oncol "
-         "Biol Phys study of 7 lines, numbers not read)"},
-        {"lq_beta", "1/Gy^2", Bound::kNonNegative, "linear-quadratic beta of myeloma cells", "0.05 /Gy^2",
-         "estimate: alpha/beta 10 Gy, the usual value for tumours"},
-        {"repair_half_time", "day", Bound::kPositive, "half-time of sublethal damage repair", "1.5 h",
-         "estimate: the usual 0.5-2 h of tumour cells"},
+         "0.91 /Gy",
+         "estimate: not published for myeloma cells in the sources read; 1/D0 with D0 1.1 Gy for a mouse plasma-cell "
+         "tumour (Bergsagel, as cited by Frassica & Jacobs), the survival curve taken as shoulderless "
+         "(src/radiation/radiobiology.cc, tissue 'myeloma')"},
+        {"lq_beta", "1/Gy^2", Bound::kNonNegative, "linear-quadratic beta of myeloma cells", "0.091 /Gy^2",
+         "estimate: alpha/beta 10 Gy, the usual value for tumours (Fowler 1989)"},
+        {"repair_half_time", "day", Bound::kPositive, "half-time of sublethal damage repair", "0.5 h",
+         "estimate: haemopoietic cells repair little sublethal damage (Peters 1979); 0.5-2 h in the literature "
+         "(docs/radiobiology.md)"},
         {"alpha_rbe", "1", Bound::kPositive, "relative biological effectiveness of alpha particles", "5",
          "measured RBE of 223Ra 5.4 +- 0.9 (SCIENCE.md 5.3); Howell's 9.14 - 0.510 E gives 4.9-6.1 for 6-8 MeV"},
         {"nucleus_radius", "um", Bound::kPositive, "radius of the myeloma cell's nucleus (cellular S-values)",

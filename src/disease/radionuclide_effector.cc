@@ -28,6 +28,7 @@
 #include "radiation/label.h"
 #include "radiation/nuclide.h"
 #include "radiation/organ_dosimetry.h"
+#include "radiation/radiobiology.h"
 
 namespace icsim {
 
@@ -35,6 +36,7 @@ namespace {
 
 constexpr double kAvogadro = 6.02214076e23;
 constexpr double kSecondsPerDay = 86400.0;
+constexpr double kFewestCells = 1000.0;
 
 // Per decay of the label, its chain included: S to the nucleus from the cell surface
 // and the cytoplasm, and the cross-fire per Bq/mL, for alpha and low-LET emissions.
@@ -118,19 +120,21 @@ class RadionuclideEffector final : public Effector {
       const PoolView& pool = pools[k];
       const double cells = pool.cells * 1e9, residue = c.y[residue_[k]];
       const double conc = site_bq_per_mL[layout_.site_of(k)];
-      double surface = 0.0, cytoplasm = 0.0;  // Bq per cell
-      if (cells > 0.0) {
-        surface = pool.surface_payload * bq_per_nmol_ / cells;
-        cytoplasm = (pool.endosome_payload + std::max(0.0, residue)) * bq_per_nmol_ / cells;
-      }
+      // Bq per cell. A pool of fewer than kFewestCells is gone: its label is shared as
+      // if it had that many, so that round-off in two vanishing amounts cannot make a
+      // per-cell activity, and a hazard, without bound.
+      const double per_cell = bq_per_nmol_ / std::max(cells, kFewestCells);
+      const double surface = std::max(0.0, pool.surface_payload) * per_cell;
+      const double cytoplasm = (std::max(0.0, pool.endosome_payload) + std::max(0.0, residue)) * per_cell;
       // Gy/day.
       const double alpha_rate =
           (surface * k_.surface_alpha + cytoplasm * k_.cytoplasm_alpha + conc * k_.cross_alpha) * kSecondsPerDay;
       const double low_rate =
           (surface * k_.surface_low + cytoplasm * k_.cytoplasm_low + conc * k_.cross_low) * kSecondsPerDay;
       const double g = c.y[repair_[k]];
-      hazard[k] = p[lq_alpha_] * (p[rbe_] * alpha_rate + low_rate) + 2.0 * p[lq_beta_] * low_rate * g;
-      dy[repair_[k]] += low_rate - mu * g;
+      hazard[k] = radiation::alpha_hazard_per_day(p[lq_alpha_], p[rbe_], alpha_rate) +
+                  radiation::lq_hazard_per_day(p[lq_alpha_], p[lq_beta_], low_rate, g);
+      dy[repair_[k]] += radiation::lq_gamma_rate_Gy_per_day(low_rate, g, mu);
       dy[dose_[k]] += alpha_rate + low_rate;
       // The label freed in the lysosomes stays in the cell; dying cells release it,
       // with the label of their endosomes, to where the tissue catabolises it.
