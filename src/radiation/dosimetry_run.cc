@@ -9,6 +9,7 @@
 #include "icsim/error.h"
 #include "io/number_format.h"
 #include "radiation/label.h"
+#include "radiation/radiobiology.h"
 
 namespace icsim {
 
@@ -17,6 +18,10 @@ namespace {
 using json = nlohmann::ordered_json;
 
 const std::vector<std::string> kSources = {"red_marrow"};  // besides the remainder
+
+// Targets whose biologically effective dose is reported: the radiobiology table's
+// tissue for each (alpha/beta and repair half-time; docs/radiobiology.md).
+const std::map<std::string, std::string> kBedTissue = {{"red_marrow", "red_marrow"}, {"kidneys", "kidney"}};
 
 // 8 significant digits, as the other result files.
 std::string format_number(double v) {
@@ -129,12 +134,34 @@ void DosimetrySink::add(const PatientRecord& r) {
   } catch (const std::out_of_range&) {
   }
   // Dose rates (mGy/h) at every output time.
+  std::map<std::string, std::vector<double>> rate_Gy_per_day;
   for (size_t row = 0; row < rows; ++row) {
     const double m = marrow_activity(row);
     const std::map<std::string, double> now = {{"red_marrow", m}, {"remainder", std::max(0.0, value(row, body) - m)}};
     rates_ += fmt::format("{},{}", r.index, format_number(info_.times[row]));
-    for (const std::string& t : targets()) rates_ += "," + format_number(mird_->dose_mGy(t, now));
+    for (const std::string& t : targets()) {
+      const double mgy_per_h = mird_->dose_mGy(t, now);
+      rates_ += "," + format_number(mgy_per_h);
+      rate_Gy_per_day[t].push_back(mgy_per_h * 24.0 / 1000.0);
+    }
     rates_ += '\n';
+  }
+  // BED of the low-LET part with the protraction of the sampled dose-rate curve (the
+  // tail after `until` is taken as given at the same protraction); the alpha part is
+  // RBE x dose, without repair.
+  const double alpha_share = energy_.nonpenetrating_MeV() > 0.0
+                                 ? energy_.energy_MeV[static_cast<int>(radiation::Emission::kAlpha)] /
+                                       energy_.nonpenetrating_MeV()
+                                 : 0.0;
+  for (const auto& [target, tissue_name] : kBedTissue) {
+    const radiation::LqTissue& tissue = radiation::tissue_default(tissue_name).lq;
+    const std::vector<double>& rate = rate_Gy_per_day[target];
+    if (std::none_of(rate.begin(), rate.end(), [](double v) { return v > 0.0; })) continue;
+    const double mu = std::log(2.0) / tissue.repair_half_time_day;
+    const double g = radiation::protraction_piecewise_linear(info_.times, rate, mu).g;
+    const double dose = d.dose_mGy.at(target) / 1000.0, low = (1.0 - alpha_share) * dose;
+    d.bed_Gy[target] = radiation::bed_alpha_Gy(alpha_share * dose, radiation::AlphaRbeOptions{}.constant) +
+                       radiation::bed_Gy(low, g, tissue.alpha_beta_Gy);
   }
   doses_.push_back(std::move(d));
 }
@@ -197,6 +224,11 @@ void DosimetrySink::end() {
       o["dose_Gy_p5"] = percentile(gy, 0.05);
       o["dose_Gy_p95"] = percentile(gy, 0.95);
     }
+    if (kBedTissue.count(t) && !doses_.empty() && doses_.front().bed_Gy.count(t)) {
+      std::vector<double> bed;
+      for (const Doses& d : doses_) bed.push_back(d.bed_Gy.count(t) ? d.bed_Gy.at(t) : 0.0);
+      o["bed_Gy"] = percentile(bed, 0.5);
+    }
     o["s_values"] = mird_->estimated(t) ? "estimated (docs/dosimetry.md)" : "published table";
     organs[t] = o;
   }
@@ -234,6 +266,9 @@ void DosimetrySink::end() {
         {"not_resolved", "liver, kidneys, spleen and lungs take up no activity of their own in this model: their "
                          "doses are the remainder's cross-dose"},
         {"integration", "to the end of the simulation, then to complete decay at the physical rate"},
+        {"bed", "red marrow and kidneys: alpha/beta and repair half-time of src/radiation/radiobiology.cc (red marrow "
+                "10 Gy, 0.5 h, estimates; kidney 2.6 Gy, 2.8 h); Lea-Catcheside G of the sampled dose-rate curve; "
+                "alpha particles RBE 5, no repair"},
         {"tail_fraction_median", tail.empty() ? 0.0 : percentile(tail, 0.5)}}},
       {"per_patient", patients}};
   files_.add_file("dosimetry.json", doc.dump(2) + "\n");

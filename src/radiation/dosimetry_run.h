@@ -52,6 +52,7 @@ class DosimetrySink final : public ResultSink {
     std::map<std::string, double> dose_mGy;   // by target
     double tail_fraction = 0;                 // of the body's time-integrated activity after `until`
     std::map<std::string, double> nucleus_Gy;  // by clone, at `until` (with a disease)
+    std::map<std::string, double> bed_Gy;      // by target with known alpha/beta and repair
   };
   void add(const PatientRecord& r);
   nlohmann::ordered_json nucleus_summary() const;

@@ -54,6 +54,15 @@ TEST(DosimetryCommand, WritesOrganDosesThatAddUp) {
   EXPECT_TRUE(d.contains("cell_nucleus"));
   EXPECT_TRUE(d.contains("method"));
 
+  // BED of a low-LET dose lies between the dose (full repair, G = 0) and the acute
+  // value D (1 + D / (alpha/beta)) (G = 1): red marrow alpha/beta 10 Gy, kidney 2.6 Gy.
+  for (auto [organ, ab] : {std::pair{"red_marrow", 10.0}, std::pair{"kidneys", 2.6}}) {
+    const double dose = d["organs"][organ]["dose_Gy"].get<double>(), bed = d["organs"][organ]["bed_Gy"].get<double>();
+    std::printf("[measured] %s: dose %.4g Gy, BED %.4g Gy (acute bound %.4g)\n", organ, dose, bed, dose * (1 + dose / ab));
+    EXPECT_GT(bed, dose) << organ;
+    EXPECT_LT(bed, dose * (1 + dose / ab)) << organ;
+  }
+
   // Sources add up to complete decay of everything given.
   const nlohmann::json& p = d["per_patient"][0];
   const double lambda_h = radiation::NuclideLibrary::read_default().get("Lu-177").lambda_per_day / 24.0;
