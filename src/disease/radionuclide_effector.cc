@@ -56,7 +56,7 @@ Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L
   cell.cell_radius_um = std::cbrt(3.0 * cell_volume_L * 1e15 / (4.0 * M_PI));  // 1 L = 1e15 um^3
   cell.nucleus_radius_um = nucleus_radius_um;
   std::string why;
-  if (!cell.is_valid(&why)) throw std::invalid_argument("cellular: " + why);
+  if (!cell.is_valid(&why)) throw std::logic_error("cellular: " + why);  // checked at input
   Coefficients c;
   for (const auto& [member, decays] : chain.decays) {
     if (decays < 1e-9 || !emissions.find(member)) continue;
@@ -83,6 +83,7 @@ class RadionuclideEffector final : public Effector {
     const auto* label = agent.options<LabelOptions>("label");
     if (!label) throw std::logic_error("the radionuclide effector needs a label");
     const double lambda = radiation::NuclideLibrary::read_default().get(label->nuclide).lambda_per_day;
+    residualising_ = label->residualising;
     bq_per_nmol_ = lambda / kSecondsPerDay * 1e-9 * kAvogadro;
     k_ = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"), agent.value("cellular.nucleus_radius"));
     for (int k = 0; k < t.pools(); ++k) {
@@ -97,9 +98,13 @@ class RadionuclideEffector final : public Effector {
     repair_half_time_ = b.param("cellular.repair_half_time");
     rbe_ = b.param("cellular.alpha_rbe");
     lost_ = b.accumulator("payload.lost", {0.0, 1.0, 0.0});
-    // The absorbed dose to the nucleus of a cell of each clone in the marrow (Gy).
-    for (size_t c = 0; c < t.clones.size(); ++c)
-      b.add_output({"clone_" + t.clones[c] + "_nucleus_Gy", [this, c](const EvalContext& e) { return e.y[dose_[c]]; }});
+    // The absorbed dose to the nucleus of a cell of each clone (Gy), in the marrow and
+    // at the extramedullary site.
+    for (int k = 0; k < t.pools(); ++k) {
+      const std::string site = t.site_of(k) == 0 ? "" : "_" + t.sites[t.site_of(k)];
+      b.add_output({"clone_" + t.clones[t.clone_of(k)] + site + "_nucleus_Gy",
+                    [this, k](const EvalContext& e) { return e.y[dose_[k]]; }});
+    }
   }
   const char* name() const override { return "radionuclide_effector"; }
   double fastest_rate(const double* p) const override { return std::log(2.0) / p[repair_half_time_]; }
@@ -136,11 +141,18 @@ class RadionuclideEffector final : public Effector {
                   radiation::lq_hazard_per_day(p[lq_alpha_], p[lq_beta_], low_rate, g);
       dy[repair_[k]] += radiation::lq_gamma_rate_Gy_per_day(low_rate, g, mu);
       dy[dose_[k]] += alpha_rate + low_rate;
-      // The label freed in the lysosomes stays in the cell; dying cells release it,
-      // with the label of their endosomes, to where the tissue catabolises it.
+      // A residualising label freed in the lysosomes stays in the cell, and dying
+      // cells release it, with the label of their endosomes, to where the tissue
+      // catabolises it. A non-residualising one (radioiodine) leaves with the
+      // catabolites at once.
       const double released = pool.death_rate * residue + pool.dying_payload;
-      dy[residue_[k]] += pool.lysosomal_payload - pool.death_rate * residue;
-      add_if(dy, lost_, released);
+      if (residualising_) {
+        dy[residue_[k]] += pool.lysosomal_payload - pool.death_rate * residue;
+        add_if(dy, lost_, released);
+      } else {
+        dy[residue_[k]] -= pool.death_rate * residue;
+        add_if(dy, lost_, released + pool.lysosomal_payload);
+      }
     }
   }
 
@@ -148,6 +160,7 @@ class RadionuclideEffector final : public Effector {
   TumourLayout layout_;
   Coefficients k_;
   double bq_per_nmol_ = 0;
+  bool residualising_ = true;
   std::vector<int> residue_, repair_, dose_;
   int lq_alpha_, lq_beta_, repair_half_time_, rbe_, lost_;
 };

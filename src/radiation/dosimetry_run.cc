@@ -57,6 +57,8 @@ DosimetrySink::DosimetrySink(const Scenario& s, DirectoryWriter& files) : s_(s),
   const double lambda_per_day = library.get(nuclide_).lambda_per_day;
   lambda_per_h_ = lambda_per_day / 24.0;
   specific_activity_ = s.agent.value("label.specific_activity");
+  disease_ = s.assessment.on;
+  rbe_ = s.agent.has("cellular.alpha_rbe") ? s.agent.value("cellular.alpha_rbe") : radiation::AlphaRbeOptions{}.constant;
   // Daughters counted over 20 half-lives of the label: those of a chain that decay
   // in that time decay where the label did.
   energy_ = radiation::chain_energy(library, nuclide_, 20.0 * std::log(2.0) / lambda_per_day);
@@ -93,10 +95,16 @@ void DosimetrySink::add(const PatientRecord& r) {
   const size_t cols = info_.columns.size() + (info_.observed ? 1 : 0);
   const size_t rows = info_.times.size();
   auto value = [&](size_t row, int c) { return c < 0 ? 0.0 : r.series[row * cols + static_cast<size_t>(c)]; };
+  // The tumour in the marrow (its own column when there is an extramedullary site).
+  const bool split = column("tumour_marrow_activity_MBq") >= 0;
   const int plasma = column("plasma_activity_kBq_per_mL"), body = column("body_activity_MBq"),
-            tumour = column("tumour_activity_MBq"), cells = column("target_cells_activity_MBq"),
-            tia_plasma = column("tia_plasma_MBq_h"), tia_body = column("tia_body_MBq_h"),
-            tia_tumour = column("tia_tumour_MBq_h"), tia_cells = column("tia_target_cells_MBq_h");
+            tumour = column(split ? "tumour_marrow_activity_MBq" : "tumour_activity_MBq"),
+            cells = column("target_cells_activity_MBq"), tia_plasma = column("tia_plasma_MBq_h"),
+            tia_body = column("tia_body_MBq_h"), tia_tumour = column(split ? "tia_tumour_marrow_MBq_h" : "tia_tumour_MBq_h"),
+            tia_cells = column("tia_target_cells_MBq_h");
+  // With a disease the marrow's fluid is the tumour site's, counted in its activity:
+  // the blood method is for a marrow the model does not hold.
+  const double blood_method = disease_ ? 0.0 : 1.0;
   double v1_L = 0.0;
   for (size_t i = 0; i < info_.parameters.size(); ++i)
     if (info_.parameters[i] == "disposition.V1") v1_L = r.params[i];
@@ -105,7 +113,7 @@ void DosimetrySink::add(const PatientRecord& r) {
 
   // Activity by source (MBq) at an output row.
   auto marrow_activity = [&](size_t row) {
-    return value(row, plasma) * 1e-3 * ecf * marrow_g + value(row, cells) + value(row, tumour);
+    return blood_method * value(row, plasma) * 1e-3 * ecf * marrow_g + value(row, cells) + value(row, tumour);
   };
   const size_t last = rows - 1;
   Doses d;
@@ -113,9 +121,11 @@ void DosimetrySink::add(const PatientRecord& r) {
   // Integrated to `until`, then to complete decay at the nuclide's rate.
   const double tail = 1.0 / lambda_per_h_;
   const double body_tia = value(last, tia_body) + value(last, body) * tail;
-  const double marrow_tia = value(last, tia_plasma) / plasma_mL * ecf * marrow_g +
-                            value(last, plasma) * 1e-3 * ecf * marrow_g * tail + value(last, tia_cells) +
-                            value(last, cells) * tail + value(last, tia_tumour) + value(last, tumour) * tail;
+  const double cells_tia = value(last, tia_cells) + value(last, cells) * tail;
+  const double marrow_tia = blood_method * (value(last, tia_plasma) / plasma_mL * ecf * marrow_g +
+                                            value(last, plasma) * 1e-3 * ecf * marrow_g * tail) +
+                            cells_tia + value(last, tia_tumour) + value(last, tumour) * tail;
+  d.target_cells_share = body_tia > 0.0 ? cells_tia / body_tia : 0.0;
   d.tia_MBq_h = {{"red_marrow", marrow_tia}, {"remainder", std::max(0.0, body_tia - marrow_tia)}};
   d.tail_fraction = body_tia > 0.0 ? value(last, body) * tail / body_tia : 0.0;
   for (const std::string& t : targets()) d.dose_mGy[t] = mird_->dose_mGy(t, d.tia_MBq_h);
@@ -160,7 +170,7 @@ void DosimetrySink::add(const PatientRecord& r) {
     const double mu = std::log(2.0) / tissue.repair_half_time_day;
     const double g = radiation::protraction_piecewise_linear(info_.times, rate, mu).g;
     const double dose = d.dose_mGy.at(target) / 1000.0, low = (1.0 - alpha_share) * dose;
-    d.bed_Gy[target] = radiation::bed_alpha_Gy(alpha_share * dose, radiation::AlphaRbeOptions{}.constant) +
+    d.bed_Gy[target] = radiation::bed_alpha_Gy(alpha_share * dose, rbe_) +
                        radiation::bed_Gy(low, g, tissue.alpha_beta_Gy);
   }
   doses_.push_back(std::move(d));
@@ -201,6 +211,12 @@ std::string DosimetrySink::table() const {
                        percentile(gy, 0.05), percentile(gy, 0.95), percentile(per, 0.5),
                        mird_->estimated(t) ? "  (estimated S-values)" : "");
   }
+  std::vector<double> share;
+  for (const Doses& d : doses_) share.push_back(d.target_cells_share);
+  if (percentile(share, 0.5) > 0.5)
+    out += fmt::format("  note: {:.0f} % of the body's activity is label the target-bearing cells took in, counted as "
+                       "red marrow: an upper bound on its dose (docs/dosimetry.md)\n",
+                       100.0 * percentile(share, 0.5));
   return out;
 }
 
@@ -232,11 +248,12 @@ void DosimetrySink::end() {
     o["s_values"] = mird_->estimated(t) ? "estimated (docs/dosimetry.md)" : "published table";
     organs[t] = o;
   }
-  std::vector<double> administered, tail;
+  std::vector<double> administered, tail, share;
   json patients = json::array();
   for (const Doses& d : doses_) {
     administered.push_back(d.administered_MBq);
     tail.push_back(d.tail_fraction);
+    share.push_back(d.target_cells_share);
     json p = {{"patient", d.patient}, {"administered_MBq", d.administered_MBq}};
     for (const auto& [src, v] : d.tia_MBq_h) p["tia_MBq_h"][src] = v;
     for (const auto& [t, v] : d.dose_mGy) p["dose_Gy"][t] = v / 1000.0;
@@ -259,9 +276,11 @@ void DosimetrySink::end() {
         {"chain_decays_per_decay", chain},
         {"chain_members_without_energy", energy_.missing},
         {"sources",
-         {{"red_marrow", "blood method on the plasma activity (red-marrow extracellular fluid fraction " +
-                             format_number(phantom_.marrow_ecf_fraction) +
-                             ", Sgouros 1993), plus the label on and in target-bearing cells and the tumour"},
+         {{"red_marrow", disease_ ? "the tumour's marrow site (its fluid and cells) and the label target-bearing "
+                                    "cells took in"
+                                  : "blood method on the plasma activity (red-marrow extracellular fluid fraction " +
+                                        format_number(phantom_.marrow_ecf_fraction) +
+                                        ", Sgouros 1993), plus the label target-bearing cells took in"},
           {"remainder", "the rest of the body's activity (MIRD remainder-of-body correction)"}}},
         {"not_resolved", "liver, kidneys, spleen and lungs take up no activity of their own in this model: their "
                          "doses are the remainder's cross-dose"},
@@ -269,7 +288,9 @@ void DosimetrySink::end() {
         {"bed", "red marrow and kidneys: alpha/beta and repair half-time of src/radiation/radiobiology.cc (red marrow "
                 "10 Gy, 0.5 h, estimates; kidney 2.6 Gy, 2.8 h); Lea-Catcheside G of the sampled dose-rate curve; "
                 "alpha particles RBE 5, no repair"},
-        {"tail_fraction_median", tail.empty() ? 0.0 : percentile(tail, 0.5)}}},
+        {"tail_fraction_median", tail.empty() ? 0.0 : percentile(tail, 0.5)},
+        {"target_cells_share_median", share.empty() ? 0.0 : percentile(share, 0.5)},
+        {"red_marrow_blood_method", !disease_}}},
       {"per_patient", patients}};
   files_.add_file("dosimetry.json", doc.dump(2) + "\n");
   files_.add_file("dose_rate.csv", rates_);

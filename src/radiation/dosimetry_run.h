@@ -8,7 +8,8 @@
 //                marrow)
 //   remainder    the rest of the body's activity
 //
-// The model resolves no other organ, so liver, kidneys and spleen receive the
+// With a disease, the red marrow is the tumour's marrow site instead of the blood
+// method (its fluid is the marrow's). The model resolves no other organ, so liver, kidneys and spleen receive the
 // remainder's cross-dose: the phantom's, not an organ uptake. Activities are
 // integrated to the end of the simulation and then to complete decay at the
 // nuclide's rate (no biological clearance after `until`: an upper bound on the tail).
@@ -53,6 +54,7 @@ class DosimetrySink final : public ResultSink {
     double tail_fraction = 0;                 // of the body's time-integrated activity after `until`
     std::map<std::string, double> nucleus_Gy;  // by clone, at `until` (with a disease)
     std::map<std::string, double> bed_Gy;      // by target with known alpha/beta and repair
+    double target_cells_share = 0;             // of the body's integral: label taken in by target cells
   };
   void add(const PatientRecord& r);
   nlohmann::ordered_json nucleus_summary() const;
@@ -65,7 +67,8 @@ class DosimetrySink final : public ResultSink {
   radiation::Phantom phantom_;
   radiation::ChainEnergy energy_;
   std::unique_ptr<radiation::OrganDosimetry> mird_;
-  double lambda_per_h_ = 0, specific_activity_ = 0;
+  double lambda_per_h_ = 0, specific_activity_ = 0, rbe_ = 5;
+  bool disease_ = false;
   std::vector<Doses> doses_;
   std::string rates_;  // dose_rate.csv
 };

@@ -24,6 +24,7 @@
 // daughters are not followed.
 #include "radiation/label.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -68,9 +69,11 @@ class Decay final : public Module {
     b.add_output({"plasma_activity_kBq_per_mL",
                   [this](const EvalContext& c) { return c.y[central_] * mbq_per_nmol_ * 1e3 / (c.p[v1_] * 1e3); }});
     b.add_output({"body_activity_MBq", [this](const EvalContext& c) {
-                    return activity(c.y, false) + retained(c.y, lost_) + retained(c.y, internalised_);
+                    return activity(c.y, kAnywhere) + retained(c.y, lost_) + retained(c.y, internalised_);
                   }});
-    b.add_output({"tumour_activity_MBq", [this](const EvalContext& c) { return activity(c.y, true); }});
+    b.add_output({"tumour_activity_MBq", [this](const EvalContext& c) {
+                    return activity(c.y, kTumourMarrow) + activity(c.y, kTumourElsewhere);
+                  }});
     if (residualising_) {
       b.add_output({"catabolised_activity_MBq", [this](const EvalContext& c) { return retained(c.y, lost_); }});
       b.add_output({"target_cells_activity_MBq", [this](const EvalContext& c) { return retained(c.y, internalised_); }});
@@ -89,7 +92,7 @@ class Decay final : public Module {
         if (pool.size() != 2) throw std::logic_error("a labelled conjugate has two species (unlabelled, labelled)");
         labelled_.push_back(pool[1]);
         unlabelled_.push_back(pool[0]);
-        in_tumour_.push_back(b.state_names()[pool[1]].rfind("tumour.", 0) == 0);
+        where_.push_back(place(b.state_names()[pool[1]]));
       }
     };
     take(b.conjugate_pools());
@@ -98,6 +101,16 @@ class Decay final : public Module {
     lost_ = b.find_state("payload.lost");
     internalised_ = b.find_state("payload.internalised");
     residues_ = b.label_residues();
+    for (int r : residues_) residue_where_.push_back(place(b.state_names()[r]));
+    // With a tumour outside the marrow, the marrow's share is a column of its own
+    // (the red marrow of a dosimetry).
+    const bool elsewhere = std::count(where_.begin(), where_.end(), kTumourElsewhere) > 0;
+    if (elsewhere) {
+      tia_tumour_marrow_ = b.add_state("label.tia_tumour_marrow");
+      b.add_output({"tumour_marrow_activity_MBq", [this](const EvalContext& c) { return activity(c.y, kTumourMarrow); }});
+      b.add_output({"tia_tumour_marrow_MBq_h",
+                    [this](const EvalContext& c) { return c.y[tia_tumour_marrow_] * kHoursPerDay; }});
+    }
   }
 
   const char* name() const override { return "label_decay"; }
@@ -111,8 +124,7 @@ class Decay final : public Module {
       dy[unlabelled_[i]] += flux;
       decayed += flux;
     }
-    // The residualised label decays where it was left (the tumour's cells hold theirs
-    // whatever the label: the effector keeps what their lysosomes free).
+    // The residualised label decays where it was left, the tumour's cells included.
     auto decay_in = [&](int pool) {
       const double flux = lambda_ * c.y[pool];
       dy[pool] -= flux;
@@ -125,19 +137,30 @@ class Decay final : public Module {
     add_if(dy, decayed_, decayed);
     const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
     dy[tia_plasma_] += c.y[central_] * mbq_per_nmol_;
-    dy[tia_body_] += activity(c.y, false) + catabolised + target_cells;
-    dy[tia_tumour_] += activity(c.y, true);
+    dy[tia_body_] += activity(c.y, kAnywhere) + catabolised + target_cells;
+    dy[tia_tumour_] += activity(c.y, kTumourMarrow) + activity(c.y, kTumourElsewhere);
+    if (tia_tumour_marrow_ >= 0) dy[tia_tumour_marrow_] += activity(c.y, kTumourMarrow);
     dy[tia_catabolised_] += catabolised;
     dy[tia_target_cells_] += target_cells;
   }
 
  private:
-  // MBq in the body, or in the tumour alone.
-  double activity(const double* y, bool tumour_only) const {
+  // Where a state is: the tumour's states are named "tumour.SITE....".
+  enum Place { kAnywhere = 0, kTumourMarrow, kTumourElsewhere, kOutsideTumour };
+  static Place place(const std::string& state) {
+    if (state.rfind("tumour.marrow.", 0) == 0) return kTumourMarrow;
+    if (state.rfind("tumour.", 0) == 0) return kTumourElsewhere;
+    return kOutsideTumour;
+  }
+
+  // MBq of the labelled conjugate and the label kept in cells, in the whole body
+  // (kAnywhere) or at one place.
+  double activity(const double* y, Place at) const {
     double n = 0.0;
     for (size_t i = 0; i < labelled_.size(); ++i)
-      if (!tumour_only || in_tumour_[i]) n += y[labelled_[i]];
-    for (int pool : residues_) n += y[pool];
+      if (at == kAnywhere || where_[i] == at) n += y[labelled_[i]];
+    for (size_t i = 0; i < residues_.size(); ++i)
+      if (at == kAnywhere || residue_where_[i] == at) n += y[residues_[i]];
     return n * mbq_per_nmol_;
   }
 
@@ -150,8 +173,9 @@ class Decay final : public Module {
   double lambda_, mbq_per_nmol_;
   bool residualising_;
   std::vector<int> labelled_, unlabelled_;
-  std::vector<bool> in_tumour_;
+  std::vector<Place> where_, residue_where_;
   std::vector<int> residues_;
+  int tia_tumour_marrow_ = -1;
   int central_ = -1, decayed_ = -1, tia_plasma_ = -1, tia_body_ = -1, tia_tumour_ = -1, tia_catabolised_ = -1,
       tia_target_cells_ = -1, lost_ = -1, internalised_ = -1, v1_ = -1;
 };

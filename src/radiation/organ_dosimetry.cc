@@ -110,7 +110,20 @@ ChainEnergy chain_energy(const NuclideLibrary& library, const std::string& nucli
         out.energy_MeV[e] += per_parent * *member.energy_MeV[e];
         any = true;
       }
-    if (!any && per_parent > 1e-6) out.missing.push_back(member.name);
+    if (per_parent <= 1e-6) continue;
+    if (!any) {
+      out.missing.push_back(member.name);
+      continue;
+    }
+    // A decay mode whose emission has no energy in the library: named with the mode.
+    for (const Branch& branch : member.branches) {
+      const bool alpha = branch.mode == "alpha", beta = branch.mode == "beta-";
+      if ((alpha && !member.energy_MeV[static_cast<int>(Emission::kAlpha)]) ||
+          (beta && !member.energy_MeV[static_cast<int>(Emission::kBeta)])) {
+        out.missing.push_back(member.name + " (" + branch.mode + ")");
+        break;
+      }
+    }
   }
   return out;
 }

@@ -53,7 +53,9 @@ struct SValue {
 struct ChainEnergy {
   std::map<std::string, double> decays;                   // per parent decay
   std::array<double, kEmissionCount> energy_MeV{};        // per parent decay, by emission
-  std::vector<std::string> missing;                       // members without an energy value
+  // Members without an energy value, or with a decay mode ("Bi-213 (beta-)") whose
+  // emission has none: the energy is incomplete by their share.
+  std::vector<std::string> missing;
   double nonpenetrating_MeV() const;                      // alpha + beta + electron
 };
 ChainEnergy chain_energy(const NuclideLibrary& library, const std::string& nuclide, double horizon_day);

@@ -108,6 +108,50 @@ TEST(Radionuclide, CrossfireReachesTheAntigenNegativeClone) {
   EXPECT_LT(out.at(0, last, "clone_neg_cells"), 0.99 * 0.1 * 30.0 * 2.1e10);  // killed by its neighbours' label
 }
 
+TEST(Radionuclide, AlphaParticlesActThroughTheirRbe) {
+  // 225Ac, beta = 0: with RBE 1 the cells left are N0 exp(-alpha D) as for any
+  // radiation; with RBE 5 the log kill lies between alpha D and 5 alpha D (the chain's
+  // betas count once).
+  std::string text = test::replace(scenario(", lq_alpha: 0.3 /Gy, lq_beta: 0 /Gy^2, alpha_rbe: 1"),
+                                   "lu177-dota-daratumumab", "ac225-dota-daratumumab");
+  text = test::replace(text, "3700 MBq", "5 MBq");
+  const auto rbe1 = run_text(text);
+  const auto rbe5 = run_text(test::replace(text, "alpha_rbe: 1", "alpha_rbe: 5"));
+  ASSERT_TRUE(rbe1.patients[0].ok && rbe5.patients[0].ok);
+  const size_t last = rbe1.info.times.size() - 1;
+  const double n0 = 0.9 * 30.0 * 2.1e10, alpha = 0.3;
+  const double d1 = rbe1.at(0, last, "clone_pos_nucleus_Gy"), d5 = rbe5.at(0, last, "clone_pos_nucleus_Gy");
+  const double kill1 = std::log(n0 / rbe1.at(0, last, "clone_pos_cells"));
+  const double kill5 = std::log(n0 / rbe5.at(0, last, "clone_pos_cells"));
+  std::printf("[measured] 225Ac, RBE 1: log kill %.4f against alpha D %.4f; RBE 5: log kill %.4f for alpha D %.4f\n",
+              kill1, alpha * d1, kill5, alpha * d5);
+  EXPECT_NEAR(kill1, alpha * d1, 2e-3 * alpha * d1);
+  EXPECT_GT(kill5, 4.0 * alpha * d5);  // mostly alpha: close to 5 alpha D
+  EXPECT_LT(kill5, 5.0 * alpha * d5 * (1 + 2e-3));
+}
+
+TEST(Radionuclide, ANonResidualisingLabelLeavesTheCells) {
+  // Radioiodine freed in the lysosomes leaves with the catabolites: the targeted
+  // cells' own dose falls; the cells still receive what is bound and in endosomes.
+  const auto kept = run_text(scenario());
+  const auto iodine = run_text(test::replace(scenario(), "base: lu177-dota-daratumumab",
+                                             "base: lu177-dota-daratumumab\n  label: {residualising: false}"));
+  ASSERT_TRUE(kept.patients[0].ok && iodine.patients[0].ok) << iodine.patients[0].error;
+  const size_t last = kept.info.times.size() - 1;
+  const double a = kept.at(0, last, "clone_pos_nucleus_Gy"), b = iodine.at(0, last, "clone_pos_nucleus_Gy");
+  std::printf("[measured] nucleus dose of the targeted clone: %.4g Gy residualising, %.4g Gy not\n", a, b);
+  EXPECT_LT(b, 0.9 * a);
+  EXPECT_GT(b, 0.0);
+}
+
+TEST(Radionuclide, EachSiteHasItsNucleusDose) {
+  const auto out = run_text(test::replace(scenario(), "growth: none", "growth: none, emd_fraction: 0.2"));
+  ASSERT_TRUE(out.patients[0].ok) << out.patients[0].error;
+  const size_t last = out.info.times.size() - 1;
+  EXPECT_GT(out.at(0, last, "clone_pos_emd_nucleus_Gy"), 0.0);
+  EXPECT_GT(out.at(0, last, "clone_pos_nucleus_Gy"), 0.0);
+}
+
 TEST(Radionuclide, AWipedOutCloneDoesNotStopTheSolver) {
   // 225Ac on a clone of 137,000 antigens per cell (a patient of the dosimetry bench
   // whose solver failed when the clone's last cells shared its label): the clone goes

@@ -71,6 +71,37 @@ TEST(DosimetryCommand, WritesOrganDosesThatAddUp) {
               "(relative %.2e)\n", tia, 1850.0 / lambda_h, std::abs(tia * lambda_h / 1850.0 - 1));
   EXPECT_NEAR(tia, 1850.0 / lambda_h, 1e-6 * 1850.0 / lambda_h);
 
+  // The red marrow's integral recomputed from the time series: the blood method on
+  // the plasma activity (ECF 0.19 x 1170 g) plus the label target-bearing cells took
+  // in, each to the end and then to complete decay.
+  {
+    const std::string series = test::slurp(r.dir / "out" / "timeseries.csv");
+    const std::string patients = test::slurp(r.dir / "out" / "patients.csv");
+    const auto header_of = [](const std::string& text) { return text.substr(0, text.find('\n')); };
+    const auto last_line = [](const std::string& text) {
+      const std::string t = text.substr(0, text.size() - 1);
+      return t.substr(t.rfind('\n') + 1);
+    };
+    const auto field = [](const std::string& header, const std::string& line, const std::string& column) {
+      int k = 0;
+      for (size_t at = 0, end; (end = header.find(',', at)), true; at = end + 1, ++k) {
+        if (header.substr(at, end == std::string::npos ? std::string::npos : end - at) == column) break;
+        if (end == std::string::npos) return std::nan("");
+      }
+      size_t at = 0;
+      for (int i = 0; i < k; ++i) at = line.find(',', at) + 1;
+      return std::stod(line.substr(at, line.find(',', at) - at));
+    };
+    const std::string sh = header_of(series), sl = last_line(series);
+    const double v1_mL = 1000.0 * field(header_of(patients), last_line(patients), "disposition.V1");
+    const double tail = 1.0 / lambda_h;
+    const double marrow = field(sh, sl, "tia_plasma_MBq_h") / v1_mL * 0.19 * 1170.0 +
+                          field(sh, sl, "plasma_activity_kBq_per_mL") * 1e-3 * 0.19 * 1170.0 * tail +
+                          field(sh, sl, "tia_target_cells_MBq_h") + field(sh, sl, "target_cells_activity_MBq") * tail;
+    EXPECT_NEAR(p["tia_MBq_h"]["red_marrow"].get<double>(), marrow, 1e-6 * marrow);
+    EXPECT_FALSE(d["method"]["red_marrow_blood_method"].get<bool>() == false);
+  }
+
   // Each organ's dose from the TIAs and the published S-values.
   const radiation::Phantom phantom = radiation::Phantom::read_default();
   const radiation::ChainEnergy energy = radiation::chain_energy(radiation::NuclideLibrary::read_default(), "Lu-177", 200);
@@ -117,6 +148,8 @@ TEST(DosimetryCommand, ReportsTheNucleusDoseOfEachClone) {
     const size_t at = header.find(column);
     return static_cast<int>(std::count(header.begin(), header.begin() + static_cast<long>(at), ','));
   };
+  // With a disease the red marrow is the tumour's marrow site, not the blood method.
+  EXPECT_FALSE(d["method"]["red_marrow_blood_method"].get<bool>());
   for (const char* clone : {"pos", "neg"}) {
     const double reported = d["cell_nucleus"]["clones"][clone]["dose_Gy"].get<double>();
     const double series_value = std::stod(field(last, index(std::string("clone_") + clone + "_nucleus_Gy")));

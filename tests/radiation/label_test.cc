@@ -95,6 +95,15 @@ TEST(Label, ActivityDoseIsTheAntibodyMassAtTheSpecificActivity) {
   EXPECT_EQ(out.at(0, 7, "body_activity_MBq"), by_mass.at(0, 7, "body_activity_MBq"));
 }
 
+TEST(Label, ActivityOfANanomoleAndTheCarrierFreeLimit) {
+  // 177Lu: lambda = ln 2 / 6.647 d; 1 nmol is 6.022e14 atoms: 726.8 MBq. One label per
+  // 148 kDa antibody: 726.8 MBq/nmol x 6757 nmol/g = 4911 MBq/mg.
+  const double lambda = lu177_lambda();
+  EXPECT_NEAR(mbq_per_nmol(lambda), 726.8, 0.05);
+  EXPECT_NEAR(mbq_per_nmol(lambda) * 1e6 / 148000.0, 4911.0, 1.0);  // MBq/mg: 6.757 nmol per mg
+  EXPECT_NEAR(lambda, kLn2 / 6.647, 1e-12);
+}
+
 TEST(Label, BadInputIsNamed) {
   auto error = [](const std::string& name, const std::string& text) { return test::error_of(name, text); };
   EXPECT_NE(error("label-unknown", test::replace(lutetium(), "Lu-177", "Lu-178")).find("unknown nuclide 'Lu-178'"),
