@@ -27,7 +27,10 @@ class Exposure final : public TableObserver {
                          {"start_day", "end_day", "dose_mg", "cmax_ug_per_mL", "tmax_day", "ctrough_ug_per_mL",
                           "auc_ug_day_per_mL", "cavg_ug_per_mL", "truncated"},
                          false,
-                         "interval"});
+                         "interval",
+                         {},
+                         false,
+                         ""});
     info.statistics.push_back({"first_interval",
                                "first dosing interval",
                                "intervals",

@@ -39,7 +39,10 @@ class ResponseObserver final : public Observer {
                        {"best_response", "response_day", "vgpr_day", "cr_day", "progression_day", "nadir",
                         "nadir_day", "duration_of_response_day", "pfs_day", "pfs_censored"},
                        true,
-                       "row"};
+                       "row",
+                       {},
+                       false,
+                       ""};
     result.levels = {response_levels()};
     result.in_summary = true;
     result.headline = "PR";
@@ -49,7 +52,10 @@ class ResponseObserver final : public Observer {
                        {"day", "m_protein_g_per_L", "m_protein_observed_g_per_L", "flc_mg_per_L", "tumour_fraction",
                         "category"},
                        false,
-                       "visit"};
+                       "visit",
+                       {},
+                       false,
+                       ""};
     visits.levels.resize(6);
     visits.levels[5] = response_levels();
     visits_index_ = info.tables.size();

@@ -31,7 +31,10 @@ class Windows final : public TableObserver {
                          {"from_day", "to_day", "auc_ug_day_per_mL", "cavg_ug_per_mL", "cmax_ug_per_mL",
                           "cmin_ug_per_mL"},
                          false,
-                         "window"});
+                         "window",
+                         {},
+                         false,
+                         ""});
     info.statistics.push_back({"windows",
                                "",
                                "windows",
