@@ -17,6 +17,20 @@ struct FinalState {
   BuiltModel model;  // built with accumulators when `track_mass_balance`
   std::vector<double> y;
   PatientRecord record;
+
+  // What every state carries, summed: total(&Carries::antibody) (nmol).
+  double total(double Carries::*what) const {
+    double sum = 0.0;
+    for (size_t i = 0; i < y.size(); ++i) sum += model.model->carries()[i].*what * y[i];
+    return sum;
+  }
+  // The states whose name contains `part`, summed.
+  double sum_of(const std::string& part) const {
+    double sum = 0.0;
+    for (size_t i = 0; i < y.size(); ++i)
+      if (model.model->state_names()[i].find(part) != std::string::npos) sum += y[i];
+    return sum;
+  }
 };
 
 inline FinalState simulate_typical(const Scenario& s, double until_day, double rtol, double atol,

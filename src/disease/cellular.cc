@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "core/quantity.h"
 #include "io/yaml_doc.h"
+#include "radiation/cell_dosimetry.h"
 
 namespace icsim {
 
@@ -108,18 +108,8 @@ class CellularMechanism final : public Mechanism {
       return "a labelled agent acts on the cell by its radiation: set effector: radionuclide";
     if (radionuclide(mo)) {
       // The nucleus must fit in the cell (checked as written: engine values come later).
-      auto written = [&](const char* name, const char* unit, const char* fallback) {
-        try {
-          const std::string key = std::string("cellular.") + name;
-          return a.has(key) ? convert(a.params.at(key).written, parse_unit(unit))
-                            : convert(parse_quantity(fallback), parse_unit(unit));
-        } catch (const std::invalid_argument&) {
-          return std::nan("");
-        }
-      };
-      const double volume_um3 = written("cell_volume", "L", "1.4 pL") * 1e15;
-      const double cell_radius = std::cbrt(3.0 * volume_um3 / (4.0 * M_PI));
-      const double nucleus = written("nucleus_radius", "um", "4.5 um");
+      const double cell_radius = radiation::CellGeometry::radius_of_volume_um(written_value(a, *this, "cell_volume", "L"));
+      const double nucleus = written_value(a, *this, "nucleus_radius", "um");
       if (nucleus >= cell_radius)
         return fmt::format("the nucleus (radius {:g} um) must be smaller than the cell (radius {:.3g} um from "
                            "cell_volume)", nucleus, cell_radius);

@@ -414,16 +414,8 @@ const std::vector<std::string>& assessment_keys() {
 }
 
 class DiseaseMechanism final : public Mechanism {
-  // A parameter of the section as written, else its default, in `unit`; NaN when it
-  // has neither or its unit does not convert (finalise_agent says so afterwards).
   double written_in(const AgentSpec& a, const std::string& name, const char* unit) const {
-    try {
-      if (a.has("disease." + name)) return convert(a.params.at("disease." + name).written, parse_unit(unit));
-      for (const ParamDecl& d : parameters())
-        if (d.name == name && d.default_value) return convert(parse_quantity(d.default_value), parse_unit(unit));
-    } catch (const std::invalid_argument&) {
-    }
-    return std::nan("");
+    return written_value(a, *this, name, unit);
   }
 
  public:

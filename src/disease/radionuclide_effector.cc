@@ -34,7 +34,6 @@ namespace icsim {
 
 namespace {
 
-constexpr double kAvogadro = 6.02214076e23;
 constexpr double kSecondsPerDay = 86400.0;
 constexpr double kFewestCells = 1000.0;
 
@@ -46,14 +45,14 @@ struct Coefficients {
 };
 
 Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L, double nucleus_radius_um) {
-  const radiation::NuclideLibrary library = radiation::NuclideLibrary::read_default();
+  const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
   const double lambda = library.get(nuclide).lambda_per_day;
   const radiation::ChainEnergy chain = radiation::chain_energy(library, nuclide, 20.0 * std::log(2.0) / lambda);
   const radiation::EmissionLibrary emissions = radiation::EmissionLibrary::read_default();
   const radiation::AlphaStoppingTable alpha = radiation::AlphaStoppingTable::read_default();
   const radiation::ElectronColeModel electron;
   radiation::CellGeometry cell;
-  cell.cell_radius_um = std::cbrt(3.0 * cell_volume_L * 1e15 / (4.0 * M_PI));  // 1 L = 1e15 um^3
+  cell.cell_radius_um = radiation::CellGeometry::radius_of_volume_um(cell_volume_L);
   cell.nucleus_radius_um = nucleus_radius_um;
   std::string why;
   if (!cell.is_valid(&why)) throw std::logic_error("cellular: " + why);  // checked at input
@@ -82,9 +81,9 @@ class RadionuclideEffector final : public Effector {
   RadionuclideEffector(ModelBuilder& b, const TumourLayout& t, const AgentSpec& agent) : layout_(t) {
     const auto* label = agent.options<LabelOptions>("label");
     if (!label) throw std::logic_error("the radionuclide effector needs a label");
-    const double lambda = radiation::NuclideLibrary::read_default().get(label->nuclide).lambda_per_day;
+    const double lambda = radiation::NuclideLibrary::shared().get(label->nuclide).lambda_per_day;
     residualising_ = label->residualising;
-    bq_per_nmol_ = lambda / kSecondsPerDay * 1e-9 * kAvogadro;
+    bq_per_nmol_ = mbq_per_nmol(lambda) * 1e6;
     k_ = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"), agent.value("cellular.nucleus_radius"));
     for (int k = 0; k < t.pools(); ++k) {
       const std::string pool = t.pool_name(k);

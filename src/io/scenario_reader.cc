@@ -226,28 +226,24 @@ class ScenarioReader {
   void soluble_antigen_from_sbcma(Scenario& s) {
     const auto* o = s.agent.options<SolubleAntigenOptions>("soluble_antigen");
     if (!o || !o->baseline_from_covariate || !s.patient.values.count("sbcma")) return;
-    const YAML::Node n = patient_nodes_.at("sbcma");
-    ParamSpec& p = s.agent.params.at("soluble_antigen.baseline");
-    const ParamDef* def = find_param_def(p.name);
-    p.written = doc_.quantity(n, "patient.sbcma");
-    try {
-      p.value = convert(p.written, parse_unit(def->engine_unit), o->molecular_weight);
-    } catch (const std::invalid_argument& e) {
-      doc_.fail(n, "patient.sbcma", e.what());
-    }
-    p.source = "patient covariate sbcma";
-    p.origin = doc_.origin(n, "patient.sbcma");
+    param_from_sbcma(s, "soluble_antigen.baseline", o->molecular_weight);
   }
 
   // The Collins 2023 model's sBCMA covariate (on KEO) is the patient's serum sBCMA
   // unless the disease section gives it.
   void collins_sbcma_from_patient(Scenario& s) {
     if (collins_sbcma_written_ || !s.agent.has("collins_tgi.sbcma") || !s.patient.values.count("sbcma")) return;
+    param_from_sbcma(s, "collins_tgi.sbcma", 0.0);
+  }
+
+  // Parameter `name` of the agent set to the patient's sbcma as written (converted
+  // with `molecular_weight` where the parameter is molar), naming it as the source.
+  void param_from_sbcma(Scenario& s, const std::string& name, double molecular_weight) {
     const YAML::Node n = patient_nodes_.at("sbcma");
-    ParamSpec& p = s.agent.params.at("collins_tgi.sbcma");
+    ParamSpec& p = s.agent.params.at(name);
     p.written = doc_.quantity(n, "patient.sbcma");
     try {
-      p.value = convert(p.written, parse_unit(find_param_def(p.name)->engine_unit));
+      p.value = convert(p.written, parse_unit(find_param_def(p.name)->engine_unit), molecular_weight);
     } catch (const std::invalid_argument& e) {
       doc_.fail(n, "patient.sbcma", e.what());
     }

@@ -135,4 +135,9 @@ class Mechanism {
   virtual const char* switched_off() const { return ""; }
 };
 
+// A parameter of mechanism m (`relative` to its section) as the agent wrote it, else
+// m's default, in `unit`; NaN when it has neither or its unit does not convert (the
+// reader says so afterwards). For check(), which runs before engine values are set.
+double written_value(const AgentSpec& agent, const Mechanism& m, const std::string& relative, const char* unit);
+
 }  // namespace icsim

@@ -133,6 +133,8 @@ void gauss_legendre_01(int n, std::vector<double>* x, std::vector<double>* w) {
 
 // ---- geometry ----------------------------------------------------------------------------
 
+double CellGeometry::radius_of_volume_um(double volume_L) { return std::cbrt(3.0 * volume_L * 1e15 / (4.0 * M_PI)); }
+
 bool CellGeometry::is_valid(std::string* why) const {
   auto fail = [&](const std::string& s) {
     if (why) *why = s;

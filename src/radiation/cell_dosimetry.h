@@ -34,6 +34,8 @@ struct CellGeometry {
   // morphometry (2013). Estimate; docs/cell-dosimetry.md.
   double nucleus_radius_um = 4.5;
 
+  // The radius (um) of a sphere of `volume_L` litres (1 L = 1e15 um^3).
+  static double radius_of_volume_um(double volume_L);
   // 0 < nucleus radius < cell radius, both finite. `why` gets the reason when false.
   bool is_valid(std::string* why) const;
   double nucleus_mass_kg() const;

@@ -53,7 +53,7 @@ DosimetrySink::DosimetrySink(const Scenario& s, DirectoryWriter& files) : s_(s),
                                  "specific_activity: ...}}",
                                  s.agent.id));
   nuclide_ = label->nuclide;
-  const radiation::NuclideLibrary library = radiation::NuclideLibrary::read_default();
+  const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
   const double lambda_per_day = library.get(nuclide_).lambda_per_day;
   lambda_per_h_ = lambda_per_day / 24.0;
   specific_activity_ = s.agent.value("label.specific_activity");

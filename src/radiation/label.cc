@@ -43,10 +43,7 @@ constexpr double kAvogadro = 6.02214076e23;
 constexpr double kSecondsPerDay = 86400.0;
 constexpr double kHoursPerDay = 24.0;
 
-const radiation::NuclideLibrary& nuclides() {
-  static const radiation::NuclideLibrary library = radiation::NuclideLibrary::read_default();
-  return library;
-}
+const radiation::NuclideLibrary& nuclides() { return radiation::NuclideLibrary::shared(); }
 
 // Label atoms per antibody molecule at administration.
 double labelled_fraction(double mbq_per_mg, double molecular_weight, double lambda_per_day) {
@@ -137,9 +134,10 @@ class Decay final : public Module {
     add_if(dy, decayed_, decayed);
     const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
     dy[tia_plasma_] += c.y[central_] * mbq_per_nmol_;
+    const double marrow = activity(c.y, kTumourMarrow);
     dy[tia_body_] += activity(c.y, kAnywhere) + catabolised + target_cells;
-    dy[tia_tumour_] += activity(c.y, kTumourMarrow) + activity(c.y, kTumourElsewhere);
-    if (tia_tumour_marrow_ >= 0) dy[tia_tumour_marrow_] += activity(c.y, kTumourMarrow);
+    dy[tia_tumour_] += marrow + activity(c.y, kTumourElsewhere);
+    if (tia_tumour_marrow_ >= 0) dy[tia_tumour_marrow_] += marrow;
     dy[tia_catabolised_] += catabolised;
     dy[tia_target_cells_] += target_cells;
   }
@@ -222,12 +220,7 @@ class LabelMechanism final : public Mechanism {
     if (!(a.molecular_weight > 0)) return "a labelled agent needs its molecular_weight (the labelled fraction uses it)";
     if (!a.has("label.specific_activity")) return "";  // said by the reader
     // Checked as written: engine values are set after the checks.
-    double written = 0.0;
-    try {
-      written = convert(a.params.at("label.specific_activity").written, parse_unit("MBq/mg"));
-    } catch (const std::invalid_argument&) {
-      return "";  // a unit that does not convert is reported after
-    }
+    const double written = written_value(a, *this, "specific_activity", "MBq/mg");
     const double f = labelled_fraction(written, a.molecular_weight, nuclides().get(o.nuclide).lambda_per_day);
     if (f > 1.0)
       return fmt::format(

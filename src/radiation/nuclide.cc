@@ -201,6 +201,11 @@ NuclideLibrary NuclideLibrary::read_file(const std::string& path) {
   return lib;
 }
 
+const NuclideLibrary& NuclideLibrary::shared() {
+  static const NuclideLibrary library = read_default();
+  return library;
+}
+
 NuclideLibrary NuclideLibrary::read_default() {
   return read_file((std::filesystem::path(data_directory()) / "nuclides" / "nuclides.yaml").string());
 }

@@ -53,6 +53,8 @@ class NuclideLibrary {
   static NuclideLibrary read_file(const std::string& path);
   // data_directory()/nuclides/nuclides.yaml
   static NuclideLibrary read_default();
+  // read_default(), read once and kept (the model builds read it per cohort).
+  static const NuclideLibrary& shared();
 
   const Nuclide* find(const std::string& name) const;
   // Throws std::out_of_range naming the nuclide and the closest known name.

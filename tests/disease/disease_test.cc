@@ -121,14 +121,12 @@ TEST_P(FastProcesses, ConjugateAndPayloadConservedThroughTheCell) {
   ASSERT_TRUE(f.record.ok) << f.record.error;
   const BuiltModel& m = f.model;
   const std::vector<double>& y = f.y;
-  double antibody = 0.0, payload = 0.0, in_cells = 0.0;
-  for (size_t i = 0; i < y.size(); ++i) {
-    antibody += m.model->carries()[i].antibody * y[i];
-    payload += m.model->carries()[i].payload * y[i];
+  const double antibody = f.total(&Carries::antibody), payload = f.total(&Carries::payload);
+  double in_cells = 0.0;  // payload states of the tumour (cells and interstitium)
+  for (size_t i = 0; i < y.size(); ++i)
     if (m.model->state_names()[i].find(".payload") != std::string::npos &&
         m.model->state_names()[i].rfind("tumour.", 0) == 0)
       in_cells += y[i];
-  }
   const double dose = 2.0 * 2.5 * 75.0 * 1e6 / a.molecular_weight;  // nmol
   const double mean_dar = 0.3 * 2 + 0.7 * 4;
   std::printf("[measured] {%s}: antibody %.12g of %.12g nmol (relative %.2e); payload %.12g of %.12g nmol "

@@ -47,13 +47,8 @@ TEST(Radionuclide, AntibodyAndLabelAreConserved) {
   const test::FinalState f = test::simulate_typical(s, 42.0, 1e-10, 1e-16, true);
   ASSERT_TRUE(f.record.ok) << f.record.error;
   const BuiltModel& m = f.model;
-  const std::vector<double>& y = f.y;
-  double antibody = 0.0, label = 0.0, residue = 0.0;
-  for (size_t i = 0; i < y.size(); ++i) {
-    antibody += m.model->carries()[i].antibody * y[i];
-    label += m.model->carries()[i].payload * y[i];
-    if (m.model->state_names()[i].find("label_residue") != std::string::npos) residue += y[i];
-  }
+  const double antibody = f.total(&Carries::antibody), label = f.total(&Carries::payload);
+  const double residue = f.sum_of("label_residue");
   const double dose_mg = 3700.0 / 185.0, dose_nmol = dose_mg * 1e6 / s.agent.molecular_weight;
   const double labelled = dose_nmol * m.layout.dose_fraction[1];
   std::printf("[measured] 177Lu with a radionuclide-treated myeloma: antibody relative error %.2e, label atoms "
