@@ -258,6 +258,13 @@ class ScenarioReader {
     const auto& v = s.patient.values;
     if (!v.count("weight")) return;
     const double w = v.at("weight");
+    // The covariate's range spans both species; each has its own.
+    const bool mouse = s.species() == "mouse";
+    const double lo = mouse ? 0.01 : 0.5, hi = mouse ? 0.1 : 500.0;
+    if (!(w >= lo && w <= hi))
+      doc_.fail(patient_nodes_.at("weight"), "patient.weight",
+                fmt::format("{:g} kg is outside the plausible range for a {} ({:g} to {:g} kg)", w, s.species(), lo,
+                            hi));
     struct Derived {
       const char* name;
       const char* unit;

@@ -7,7 +7,7 @@ namespace icsim {
 const std::vector<CovariateDef>& covariate_defs() {
   static const std::vector<CovariateDef> defs = {
       // Ranges are wide physiological limits: they catch unit slips (75 g for 75 kg), not patients.
-      {"weight", "kg", {}, "body weight", 0.5, 500},
+      {"weight", "kg", {}, "body weight (a mouse: 0.01 to 0.1 kg)", 0.01, 500},
       {"height", "cm", {}, "height", 30, 280},
       {"bsa", "m2", {}, "body-surface area (derived from weight and height when not given)", 0.1, 5},
       {"bmi", "kg/m2", {}, "body-mass index (derived from weight and height when not given)", 5, 150},
@@ -18,6 +18,7 @@ const std::vector<CovariateDef>& covariate_defs() {
       {"sex", "", {"male", "female"}, "sex"},
       {"race", "", {"white", "asian", "black", "other"}, "race"},
       {"combination", "", {"false", "true"}, "given in combination with other myeloma therapy"},
+      {"species", "", {"human", "mouse"}, "species: a mouse for the preclinical studies (docs/mouse.md)"},
   };
   return defs;
 }

@@ -54,6 +54,12 @@ struct ResponseAssessment {
 
 struct Scenario {
   std::string name, file;
+  // The patient's species as written in patient.species: "human" unless "mouse".
+  const std::string& species() const {
+    static const std::string human = "human";
+    auto it = patient.levels.find("species");
+    return it == patient.levels.end() ? human : it->second;
+  }
   AgentSpec agent;
   Covariates patient;  // as given; completed with the agent's references when simulated
   BsaFormula bsa_formula = BsaFormula::kDuBois;
