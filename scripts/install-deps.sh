@@ -5,7 +5,7 @@ packages=(
   build-essential cmake pkg-config
   libsundials-dev libeigen3-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev
   libgtest-dev libbenchmark-dev
-  r-base-core r-cran-desolve
+  r-base-core r-cran-desolve r-cran-survival
 )
 missing=()
 for p in "${packages[@]}"; do

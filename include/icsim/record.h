@@ -28,6 +28,9 @@ struct TableSchema {
   // categorical columns; `headline` (a level) adds "<level> or better" to the counts.
   bool in_summary = false;
   std::string headline;
+  // Time-to-event columns of a summary table: (time, censored flag) pairs, each
+  // summarised over the cohort by its Kaplan-Meier median in summary.json.
+  std::vector<std::pair<std::string, std::string>> time_to_event;
   // The level name of value v in column k, or nullptr when the column is not
   // categorical or v is not a level.
   const char* level(size_t k, double v) const {

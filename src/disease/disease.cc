@@ -451,6 +451,9 @@ class DiseaseMechanism final : public Mechanism {
          "estimate: a plasmacytoma of about 6 cm diameter"},
         {"emd_exchange", "1/day", Bound::kNonNegative, "exchange of conjugate between plasma and the extramedullary site",
          "0.103 /day", "marrow exchange times the Collins 2023 EMD factor 0.108 on KEO"},
+        {"lethal_burden", "cell", Bound::kPositive,
+         "tumour cells at which the animal or patient dies: survival ends on the first daily check at or above it "
+         "(optional; docs/mouse.md)"},
         {"shed_antigen_from_tumour", "1", Bound::kFraction,
          "fraction of soluble antigen production that comes from the tumour (follows its burden)", "0.95",
          "SCIENCE.md 5.3: 2.57 ng/mL in healthy people against 56 ng/mL median in RRMM"},
@@ -542,14 +545,18 @@ class DiseaseMechanism final : public Mechanism {
     for (const std::string& c : o.clones) sum += a.params.at("disease.clones." + c + ".fraction").written.value;
     if (std::abs(sum - 1.0) > 1e-6)
       return fmt::format("the clones' fractions add up to {:.6g}, not 1", sum);
+    const bool counted = a.has("disease.cells");
+    const double m = counted ? 0.0 : written_in(a, "m_protein", "g/L");
+    const double per_m = counted ? 0.0 : written_in(a, "cells_per_m_protein", "cell*L/g");
+    const double n0 = counted ? written_in(a, "cells", "cell") : m * per_m;
+    if (a.has("disease.lethal_burden") && written_in(a, "lethal_burden", "cell") <= n0)
+      return fmt::format("the lethal burden ({:g} cells) must exceed the baseline burden ({:g} cells): the animal "
+                         "would be dead at the start",
+                         written_in(a, "lethal_burden", "cell"), n0);
     // Gompertz and logistic growth need the plateau above the baseline burden: said
     // here, from the written values (else defaults), not by every patient's prepare.
     if (o.growth == GrowthLaw::kGompertz || o.growth == GrowthLaw::kLogistic) {
       const double capacity = written_in(a, "carrying_capacity", "cell");
-      const bool counted = a.has("disease.cells");
-      const double m = counted ? 0.0 : written_in(a, "m_protein", "g/L");
-      const double per_m = counted ? 0.0 : written_in(a, "cells_per_m_protein", "cell*L/g");
-      const double n0 = counted ? written_in(a, "cells", "cell") : m * per_m;
       if (capacity <= n0)  // false when a value is missing or its unit is wrong: reported after
         return fmt::format(
             "the carrying capacity ({:g} cells{}) must exceed the baseline burden ({:g} cells{}) for {} growth: "

@@ -24,6 +24,7 @@
 #include "icsim/icsim.h"
 #include "io/number_format.h"
 #include "io/scenario_writer.h"
+#include "trial/survival.h"
 
 namespace icsim {
 
@@ -429,10 +430,20 @@ void DirectoryWriter::tally(const PatientRecord& r) {
   fallbacks_ += r.solver_fallback;
   summary_rows_.resize(info_.tables.size());
   level_counts_.resize(info_.tables.size());
+  event_times_.resize(info_.tables.size());
+  event_censored_.resize(info_.tables.size());
   for (size_t t = 0; t < info_.tables.size() && t < r.tables.size(); ++t) {
     const TableSchema& schema = *info_.tables[t];
     if (!schema.in_summary || r.tables[t].rows() == 0) continue;
     const std::vector<double>& v = r.tables[t].values();
+    event_times_[t].resize(schema.time_to_event.size());
+    event_censored_[t].resize(schema.time_to_event.size());
+    for (size_t e = 0; e < schema.time_to_event.size(); ++e) {
+      const double time = r.tables[t].at(0, schema.time_to_event[e].first);
+      if (!std::isfinite(time)) continue;  // no time to count (e.g. no assessment)
+      event_times_[t][e].push_back(time);
+      event_censored_[t][e].push_back(r.tables[t].at(0, schema.time_to_event[e].second) != 0.0);
+    }
     if (static_cast<long>(summary_rows_[t].size()) < kMaxSummaryPatients) {
       std::vector<double> row = {static_cast<double>(r.index)};
       row.insert(row.end(), v.begin(), v.begin() + static_cast<long>(schema.columns.size()));
@@ -535,7 +546,21 @@ void DirectoryWriter::end() {
       for (size_t l = 0; l < schema.levels[k].size(); ++l) c[schema.levels[k][l]] = level_counts_[t][k][l];
       counts[schema.columns[k]] = c;
     }
-    s[schema.name] = {{"patients_listed", patients.size()}, {"counts", counts}, {"patients", patients}};
+    s[schema.name] = {{"patients_listed", patients.size()}, {"counts", counts}};
+    if (t < event_times_.size() && !event_times_[t].empty()) {
+      json km = json::object();
+      for (size_t e = 0; e < schema.time_to_event.size(); ++e) {
+        const KaplanMeier k = kaplan_meier(event_times_[t][e], event_censored_[t][e]);
+        const double median = k.median();
+        km[schema.time_to_event[e].first] = {
+            {"median_day", std::isfinite(median) ? json(median) : json(nullptr)},
+            {"subjects", k.subjects},
+            {"events", k.events},
+            {"survival_at_last_time", k.survival.empty() ? 1.0 : k.survival.back()}};
+      }
+      s[schema.name]["kaplan_meier"] = km;
+    }
+    s[schema.name]["patients"] = patients;
   }
   bool ok = true;
   auto write = [&](const char* name, const std::string& text) {
@@ -575,6 +600,17 @@ std::string DirectoryWriter::statistics_summary() const {
       if (!schema.headline.empty() && total > 0)
         out += fmt::format("; {} or better {} ({:.1f} %)", schema.headline, headline, 100.0 * headline / total);
       out += "\n";
+    }
+  }
+  for (size_t t = 0; t < event_times_.size(); ++t) {
+    const TableSchema& schema = *info_.tables[t];
+    for (size_t e = 0; e < event_times_[t].size(); ++e) {
+      if (event_times_[t][e].empty()) continue;
+      const KaplanMeier k = kaplan_meier(event_times_[t][e], event_censored_[t][e]);
+      const double median = k.median();
+      out += fmt::format("{}: Kaplan-Meier median {}, {} event(s) among {} patient(s)\n", schema.time_to_event[e].first,
+                         std::isfinite(median) ? fmt::format("{:g} d", median) : std::string("not reached"), k.events,
+                         k.subjects);
     }
   }
   for (size_t s = 0; s < info_.statistics.size(); ++s) {

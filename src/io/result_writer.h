@@ -84,6 +84,9 @@ class DirectoryWriter final : public ResultSink {
   // the row, for the first patients; and per categorical column the count per level.
   std::vector<std::vector<std::vector<double>>> summary_rows_;
   std::vector<std::vector<std::vector<long>>> level_counts_;
+  // Per summary table and time-to-event pair: every patient's time and censoring.
+  std::vector<std::vector<std::vector<double>>> event_times_;
+  std::vector<std::vector<std::vector<bool>>> event_censored_;
   bool committed_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "icsim/error.h"
+#include "icsim/units.h"
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
 #include "model/parameter_defs.h"
@@ -15,6 +16,8 @@
 #include "model/registry.h"
 #include "pk/soluble_antigen/soluble_antigen.h"
 #include "population/individual.h"
+#include "radiation/haematology.h"
+#include "radiation/pretargeting.h"
 
 namespace icsim {
 
@@ -103,22 +106,25 @@ class ScenarioReader {
     Scenario s;
     s.file = doc_.file();
     doc_.check_keys(root, "",
-                    {"name", "description", "agent", "patient", "disease", "regimen", "protocol", "simulation"});
+                    {"name", "description", "agent", "patient", "disease", "haematology", "regimen", "protocol",
+                     "simulation"});
     for (const char* req : {"name", "agent", "regimen", "simulation"})
       if (!root[req]) doc_.fail(root, req, "missing (every scenario needs name, agent, regimen and simulation)");
     s.name = doc_.text(root["name"], "name");
     if (root["description"] && !root["description"].IsScalar())  // not read, but text
       doc_.fail(root["description"], "description", "must be a single text value, not a list or mapping");
+    // The patient first: its species selects the haematology's parameter set.
+    if (root["patient"]) patient(root["patient"], s);
     s.agent = read_scenario_agent(root["agent"], doc_);
     if (root["disease"]) disease(root["disease"], s);
+    if (root["haematology"]) haematology(root["haematology"], s);
     finalise_agent(s.agent);
-    if (root["patient"]) patient(root["patient"], s);
     soluble_antigen_from_sbcma(s);
     collins_sbcma_from_patient(s);
     check_body_size(s);
     regimen(root["regimen"], s);
     if (s.assessment.on && !(s.assessment.every_day > 0)) {  // the first phase's interval, else monthly
-      const double every = s.regimen.phases.front().every_day;
+      const double every = s.regimen.phases.empty() ? 0.0 : s.regimen.phases.front().every_day;
       s.assessment.every_day = every > 0 ? every : 28.0;
     }
     if (root["protocol"]) s.protocol = read_protocol(root["protocol"], "protocol", doc_);
@@ -220,6 +226,18 @@ class ScenarioReader {
       }
   }
 
+  // Marrow toxicity (src/radiation/haematology.h): `haematology: true`, or a mapping of
+  // values that replace those of the species' set in data/haematology/myelosuppression.yaml.
+  void haematology(const YAML::Node& n, Scenario& s) {
+    const Mechanism& m = haematology_mechanism();
+    if (n.IsScalar() && !doc_.boolean(n, m.section())) return;
+    read_scenario_section(s.agent, m, n.IsScalar() ? YAML::Node(YAML::NodeType::Map) : n, doc_);
+    s.agent.feature_origin[m.section()] = doc_.origin(n, m.section());
+    s.agent.mutable_options<HaematologyOptions>(m.section())->species = s.species();
+    for (ParamSpec& p : myelosuppression_parameters(s.species()))
+      if (!s.agent.has(p.name)) s.agent.params[p.name] = std::move(p);
+  }
+
   // The patient's serum sBCMA is the measured baseline of the shed-antigen sink: it
   // wins over the agent's soluble_antigen.baseline, which is a population value,
   // unless the agent says baseline_from_covariate: false.
@@ -301,7 +319,9 @@ class ScenarioReader {
     }
   }
 
-  DoseSpec dose(const YAML::Node& n, const std::string& key) {
+  // A dose of the agent, or (`form`) of something else the agent's mechanisms give
+  // (`of:`), converted with that thing's molecular weight and specific activity.
+  DoseSpec dose(const YAML::Node& n, const std::string& key, const DoseForm* form = nullptr) {
     DoseSpec d;
     d.text = doc_.text(n, key);
     Quantity q = doc_.quantity(n, key);
@@ -329,12 +349,18 @@ class ScenarioReader {
     }
     const double number = q.value / parse_unit(q.unit_text).si;  // the number as written
     const Unit mg = parse_unit("mg"), nmol = parse_unit("nmol"), mbq = parse_unit("MBq");
-    if (u.dim == mg.dim) {
+    if (form) {
+      dose_of(n, key, *form, number * u.si, u, d);
+    } else if (u.dim == mg.dim) {
       d.value = number * u.si / mg.si;
     } else if (u.dim == nmol.dim && d.basis == DoseBasis::kMass) {
       d.basis = DoseBasis::kAmount;
       d.value = number * u.si / nmol.si;
     } else if (u.dim == mbq.dim) {
+      if (!forms_.empty())
+        doc_.fail(n, key, fmt::format("a pretargeted antibody is given unlabelled: give '{}' as a dose of the hapten "
+                                      "({{dose: {}, of: hapten}}) and the antibody in mg or nmol",
+                                      d.text, d.text));
       // An activity: the antibody mass it comes with, at the agent's specific activity.
       if (!agent_ || !agent_->has("label.specific_activity"))
         doc_.fail(n, key, fmt::format("a dose of activity ('{}') needs a labelled agent: label: {{nuclide: ..., "
@@ -347,6 +373,59 @@ class ScenarioReader {
     return d;
   }
 
+  // A dose of `form` (si: the amount as written, in SI units of `u`): mass with its
+  // molecular weight, amount, or activity with its specific activity, per patient or
+  // (as mass) per kg or m2.
+  void dose_of(const YAML::Node& n, const std::string& key, const DoseForm& form, double si, const Unit& u,
+               DoseSpec& d) {
+    const Unit mg = parse_unit("mg"), nmol = parse_unit("nmol"), mbq = parse_unit("MBq");
+    const bool absolute = d.basis == DoseBasis::kMass;
+    double amount = 0.0;  // nmol (per basis unit)
+    if (u.dim == mg.dim) {
+      if (!(form.molecular_weight > 0))
+        doc_.fail(n, key, fmt::format("a dose of {} in mass units ('{}') needs its molecular weight, which the agent "
+                                      "does not give: give the dose in nmol{}",
+                                      form.name, d.text, form.mbq_per_nmol > 0 ? " or MBq" : ""));
+      d.value = si / mg.si;
+      return;
+    }
+    if (u.dim == nmol.dim) {
+      amount = si / nmol.si;
+    } else if (u.dim == mbq.dim) {
+      if (!(form.mbq_per_nmol > 0))
+        doc_.fail(n, key, fmt::format("the {} is not radioactive: give its dose in mg or nmol, not '{}'", form.name,
+                                      d.text));
+      amount = si / mbq.si / form.mbq_per_nmol;
+    } else {
+      doc_.fail(n, key, fmt::format("'{}' is not a dose of the {}: use mg, nmol{}", d.text, form.name,
+                                    form.mbq_per_nmol > 0 ? " or MBq" : ""));
+    }
+    if (absolute) {
+      d.basis = DoseBasis::kAmount;
+      d.value = amount;
+    } else if (form.molecular_weight > 0) {
+      d.value = amount / units::nmol_per_mg(form.molecular_weight);  // mg per kg or m2
+    } else {
+      doc_.fail(n, key, fmt::format("a dose of {} per kg or m2 ('{}') needs its molecular weight, which the agent does "
+                                    "not give: give the dose per patient",
+                                    form.name, d.text));
+    }
+  }
+
+  // What `of:` names: something the agent's mechanisms give.
+  const DoseForm& dose_form(const YAML::Node& n, const std::string& key, const std::string& name) {
+    for (const DoseForm& f : forms_)
+      if (f.name == name) return f;
+    std::vector<std::string> known;
+    for (const DoseForm& f : forms_) known.push_back(f.name);
+    doc_.fail(n, key,
+              known.empty() ? fmt::format("agent '{}' gives nothing but itself, so there is no '{}' to dose (doses of "
+                                          "a hapten or clearing agent need a pretargeting section)",
+                                          agent_->id, name)
+                            : fmt::format("agent '{}' has no '{}' to dose: of: {} (or no 'of' for the agent)",
+                                          agent_->id, name, fmt::join(known, ", ")));
+  }
+
   double positive_time(const YAML::Node& n, const std::string& key, bool allow_zero = false) {
     const double t = doc_.in_unit(n, key, "day");
     if (allow_zero ? !(t >= 0) : !(t > 0)) doc_.fail(n, key, allow_zero ? "must be >= 0" : "must be > 0");
@@ -354,11 +433,17 @@ class ScenarioReader {
   }
 
   Phase phase(const YAML::Node& m, const std::string& key) {
-    doc_.check_keys(m, key, {"dose", "infusion", "every", "doses", "start", "times"});
+    doc_.check_keys(m, key, {"dose", "of", "infusion", "every", "doses", "start", "times"});
     Phase p;
     p.origin = doc_.origin(m, key);
     if (!m["dose"]) doc_.fail(m, key, "missing 'dose'");
-    p.dose = dose(m["dose"], key + ".dose");
+    const DoseForm* form = nullptr;
+    if (m["of"]) {
+      p.of = doc_.text(m["of"], key + ".of");
+      form = &dose_form(m["of"], key + ".of", p.of);
+      p.molecular_weight = form->molecular_weight;
+    }
+    p.dose = dose(m["dose"], key + ".dose", form);
     if (m["infusion"]) p.infusion_day = positive_time(m["infusion"], key + ".infusion", true);
     if (m["times"]) {
       if (m["every"] || m["doses"] || m["start"]) doc_.fail(m, key, "give either 'times' or 'every'/'doses'/'start'");
@@ -388,12 +473,15 @@ class ScenarioReader {
 
   void regimen(const YAML::Node& n, Scenario& s) {
     agent_ = &s.agent;
+    forms_ = pretargeting_dose_forms(s.agent);
+    // `regimen: none`: an untreated arm (the control of an animal study).
+    if (n.IsScalar() && n.Scalar() == "none") return;
     if (n.IsMap()) {
       s.regimen.phases.push_back(phase(n, "regimen"));
     } else if (n.IsSequence() && n.size() > 0) {
       for (size_t i = 0; i < n.size(); ++i) s.regimen.phases.push_back(phase(n[i], fmt::format("regimen[{}]", i)));
     } else {
-      doc_.fail(n, "regimen", "expected a mapping (one schedule) or a list of phases");
+      doc_.fail(n, "regimen", "expected a mapping (one schedule), a list of phases, or 'none' (no treatment)");
     }
   }
 
@@ -495,6 +583,7 @@ class ScenarioReader {
   const YamlDoc& doc_;
   std::map<std::string, YAML::Node> patient_nodes_;  // where each covariate was written
   bool collins_sbcma_written_ = false;
+  std::vector<DoseForm> forms_;  // what the agent gives besides itself (`of:`)
   const AgentSpec* agent_ = nullptr;  // the scenario's agent, once read (activity doses)  // the Collins disease section gave its own sbcma
 };
 

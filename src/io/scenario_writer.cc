@@ -10,6 +10,7 @@
 #include "model/parameter_defs.h"
 #include "model/registry.h"
 #include "population/covariates.h"
+#include "radiation/haematology.h"
 
 namespace icsim {
 
@@ -99,7 +100,8 @@ void write_section(Writer& w, int indent, const AgentSpec& a, const Mechanism& m
 const Mechanism* disease_section(const Scenario& s) {
   if (!s.assessment.on) return nullptr;
   for (const Mechanism* m : mechanisms())
-    if (s.agent.options<MechanismOptions>(m->section()) && (m->in_scenario() || m->section() == std::string("collins_tgi")))
+    if (m != &haematology_mechanism() && s.agent.options<MechanismOptions>(m->section()) &&
+        (m->in_scenario() || m->section() == std::string("collins_tgi")))
       return m;
   return nullptr;
 }
@@ -118,6 +120,16 @@ void write_disease(Writer& w, const Scenario& s) {
   write_section(w, 1, s.agent, *m, *s.agent.options<MechanismOptions>(m->section()));
 }
 
+// The marrow toxicity, a scenario section too: every value as run, so that the
+// species' data file is not needed to run it again.
+void write_haematology(Writer& w, const Scenario& s) {
+  const Mechanism& m = haematology_mechanism();
+  const MechanismOptions* o = s.agent.options<MechanismOptions>(m.section());
+  if (!o) return;
+  w.line(0, std::string(m.section()) + ":");
+  write_section(w, 1, s.agent, m, *o);
+}
+
 void write_agent(Writer& w, const AgentSpec& a, const Mechanism* in_disease) {
   w.line(1, "inline:");
   w.line(2, "id: " + yaml_quote(a.id));
@@ -128,8 +140,12 @@ void write_agent(Writer& w, const AgentSpec& a, const Mechanism* in_disease) {
   for (const Mechanism* m : mechanisms()) {
     const MechanismOptions* o = a.options<MechanismOptions>(m->section());
     if (!o || !m->has_section() || m == in_disease || m->in_scenario()) continue;
+    // A section with nothing to write is implied by another (a pretargeted hapten's label).
+    Writer section;
+    write_section(section, 3, a, *m, *o);
+    if (section.out_.empty()) continue;
     w.line(2, std::string(m->section()) + ":");
-    write_section(w, 3, a, *m, *o);
+    w.out_ += section.out_;
   }
   if (!a.covariate_reference.values.empty() || !a.covariate_reference.levels.empty()) {
     w.line(2, "covariates:");
@@ -183,9 +199,11 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     w.line(1, std::string("bsa_formula: ") + (s.bsa_formula == BsaFormula::kMosteller ? "mosteller" : "dubois"));
   }
   write_disease(w, s);
-  w.line(0, "regimen:");
+  write_haematology(w, s);
+  w.line(0, s.regimen.phases.empty() ? "regimen: none" : "regimen:");
   for (const Phase& ph : s.regimen.phases) {
     std::string p = "- {dose: " + yaml_quote(ph.dose.text);
+    if (!ph.of.empty()) p += ", of: " + ph.of;
     if (ph.infusion_day > 0) p += ", infusion: " + days(ph.infusion_day);
     if (!ph.times_day.empty()) {
       p += ", times: [";

@@ -133,6 +133,13 @@ std::vector<std::string> Model::module_names() const {
   return out;
 }
 
+const std::vector<std::pair<int, double>>& Model::dose_targets(const std::string& of) const {
+  auto it = dose_targets_.find(of);
+  if (it == dose_targets_.end())
+    throw std::logic_error("the model has no dose target for '" + (of.empty() ? std::string("the agent") : of) + "'");
+  return it->second;
+}
+
 const ParamFunction* Model::function(const std::string& name) const {
   auto it = functions_.find(name);
   return it == functions_.end() ? nullptr : &it->second;

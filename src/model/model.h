@@ -107,8 +107,11 @@ class ModelBuilder {
   // label decays there as anywhere, while deconjugation, a process of the conjugate
   // in fluid, does not act on them.
   void add_cell_conjugate(std::vector<int> species_states) { cell_pools_.push_back(std::move(species_states)); }
-  // Where a dose goes: state and fraction of each dose.
-  void add_dose_target(int state, double fraction) { dose_targets_.emplace_back(state, fraction); }
+  // Where a dose goes: state and fraction of each dose. `of` names what is dosed
+  // when it is not the agent (a regimen phase's `of:`, e.g. a pretargeted hapten).
+  void add_dose_target(int state, double fraction, const std::string& of = "") {
+    dose_targets_[of].emplace_back(state, fraction);
+  }
   void provide(const std::string& name, ParamFunction f) { functions_[name] = std::move(f); }
   // Something binds the conjugate in plasma, so free and total differ and the
   // disposition is no longer linear.
@@ -120,8 +123,8 @@ class ModelBuilder {
   std::vector<OutputDef>& outputs() { return outputs_; }
   const std::vector<std::vector<int>>& conjugate_pools() const { return pools_; }
   const std::vector<std::vector<int>>& cell_conjugates() const { return cell_pools_; }
-  // States holding a label's atoms off the antibody where they stay (in the tumour's
-  // cells after lysosomal degradation): the label decays there too.
+  // States holding a label's atoms off the antibody (in the tumour's cells after
+  // lysosomal degradation, on a free pretargeted hapten): the label decays there too.
   void add_label_residue(int state) { label_residues_.push_back(state); }
   const std::vector<int>& label_residues() const { return label_residues_; }
 
@@ -137,7 +140,7 @@ class ModelBuilder {
   std::vector<OutputDef> outputs_;
   std::vector<std::vector<int>> pools_, cell_pools_;
   std::vector<int> label_residues_;
-  std::vector<std::pair<int, double>> dose_targets_;
+  std::unordered_map<std::string, std::vector<std::pair<int, double>>> dose_targets_;
   std::unordered_map<std::string, ParamFunction> functions_;
   int param_count_ = 0;
   bool binds_conjugate_ = false;
@@ -167,7 +170,9 @@ class Model {
   const std::vector<Carries>& carries() const { return carries_; }
   int accumulator_count() const { return accumulator_count_; }
   std::vector<std::string> module_names() const;
-  const std::vector<std::pair<int, double>>& dose_targets() const { return dose_targets_; }
+  // Where a dose of `of` goes ("": the agent); std::logic_error naming it when the
+  // model doses no such thing (the scenario reader refuses it first).
+  const std::vector<std::pair<int, double>>& dose_targets(const std::string& of = "") const;
   // A function a module provides (e.g. "terminal_half_life_day"), or nullptr.
   const ParamFunction* function(const std::string& name) const;
   // The largest of the modules' fastest rates (1/day); p as for prepare().
@@ -189,7 +194,7 @@ class Model {
   int accumulator_count_ = 0;
   std::unordered_map<std::string, int> state_index_, quantity_index_, param_index_;
   std::vector<OutputDef> outputs_;
-  std::vector<std::pair<int, double>> dose_targets_;
+  std::unordered_map<std::string, std::vector<std::pair<int, double>>> dose_targets_;
   std::unordered_map<std::string, ParamFunction> functions_;
   int param_count_ = 0;
 };

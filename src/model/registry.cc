@@ -13,7 +13,9 @@
 #include "pk/payload/payload.h"
 #include "pk/soluble_antigen/soluble_antigen.h"
 #include "pk/target/target.h"
+#include "radiation/haematology.h"
 #include "radiation/label.h"
+#include "radiation/pretargeting.h"
 
 namespace icsim {
 
@@ -24,11 +26,13 @@ const std::vector<const Mechanism*>& mechanisms() {
       &soluble_antigen_mechanism(),
       &dar_mechanism(),
       &label_mechanism(),
+      &pretargeting_mechanism(),
       &payload_mechanism(),
       &cellular_mechanism(),
       &disease_mechanism(),
       &exposure_mechanism(),
       &collins_tgi_mechanism(),
+      &haematology_mechanism(),
   };
   return all;
 }

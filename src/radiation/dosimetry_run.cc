@@ -17,8 +17,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const std::vector<std::string> kSources = {"red_marrow"};  // besides the remainder
-
 // Targets whose biologically effective dose is reported: the radiobiology table's
 // tissue for each (alpha/beta and repair half-time; docs/radiobiology.md).
 const std::map<std::string, std::string> kBedTissue = {{"red_marrow", "red_marrow"}, {"kidneys", "kidney"}};
@@ -62,8 +60,45 @@ DosimetrySink::DosimetrySink(const Scenario& s, DirectoryWriter& files) : s_(s),
   // Daughters counted over 20 half-lives of the label: those of a chain that decay
   // in that time decay where the label did.
   energy_ = radiation::chain_energy(library, nuclide_, 20.0 * std::log(2.0) / lambda_per_day);
-  phantom_ = radiation::Phantom::read_default();
-  mird_ = std::make_unique<radiation::OrganDosimetry>(phantom_, energy_, nuclide_, kSources);
+  phantom_ = radiation::Phantom::for_species(s.species());
+  organ_sources_ = radiation::OrganSources::read_default();
+  if (s.species() != "human") organ_sources_ = organ_sources_.in_phantom(phantom_);
+  std::vector<std::string> sources = {"red_marrow"};  // besides the remainder
+  for (const radiation::OrganSource& o : organ_sources_.organs) sources.push_back(o.organ);
+  mird_ = std::make_unique<radiation::OrganDosimetry>(phantom_, energy_, nuclide_, sources);
+  if (label->daughters == LabelOptions::Daughters::kReleased) {
+    free_ = radiation::free_chain(library, radiation::FreeDaughterData::shared(), nuclide_);
+    // The label's TIA stands for its whole chain's energy in the S-values (estimated
+    // ones are proportional to that energy): a part with other energy per decay
+    // counts as label decays in proportion.
+    in_place_share_ = free_.in_place_MeV() / free_.chain_MeV();
+    const radiation::DecayChain chain(library, nuclide_);
+    for (size_t k = 0; k < free_.followed.size(); ++k) {
+      free_share_.push_back(free_.per_decay_MeV(k) / free_.chain_MeV());
+      free_members_.push_back(chain.member(free_.followed[k]).name);
+    }
+  }
+}
+
+std::map<std::string, double> DosimetrySink::sources(const Amounts& a, double plasma_mL) const {
+  using radiation::Region;
+  const double marrow_g = phantom_.mass("red_marrow"), ecf = phantom_.marrow_ecf_fraction;
+  // With a disease the marrow's fluid is the tumour site's, counted in its activity:
+  // the blood method is for a marrow the model does not hold.
+  const double blood_method = disease_ ? 0.0 : a.plasma_per_mL * ecf * marrow_g;
+  const double kept = in_place_share_;  // antibody outside cells keeps this share of its energy
+  std::map<std::string, double> out;
+  out["red_marrow"] = blood_method * kept + a.cells + a.tumour - (1.0 - kept) * a.release_marrow;
+  for (const radiation::OrganSource& o : organ_sources_.organs) {
+    double v = a.plasma_per_mL * (o.blood_fraction * plasma_mL + o.interstitial_mL) * kept +
+               o.catabolism_share * a.catabolised;
+    if (o.organ == "kidneys") v += a.free[static_cast<size_t>(Region::kKidneys)];
+    if (o.organ == "liver") v += a.free[static_cast<size_t>(Region::kLiver)];
+    out[o.organ] = v;
+  }
+  double body = a.body - (1.0 - kept) * a.release;
+  for (double f : a.free) body += f;
+  return radiation::with_remainder(std::move(out), body);
 }
 
 int DosimetrySink::column(const std::string& name) const {
@@ -99,35 +134,65 @@ void DosimetrySink::add(const PatientRecord& r) {
   const bool split = column("tumour_marrow_activity_MBq") >= 0;
   const int plasma = column("plasma_activity_kBq_per_mL"), body = column("body_activity_MBq"),
             tumour = column(split ? "tumour_marrow_activity_MBq" : "tumour_activity_MBq"),
-            cells = column("target_cells_activity_MBq"), tia_plasma = column("tia_plasma_MBq_h"),
-            tia_body = column("tia_body_MBq_h"), tia_tumour = column(split ? "tia_tumour_marrow_MBq_h" : "tia_tumour_MBq_h"),
-            tia_cells = column("tia_target_cells_MBq_h");
-  // With a disease the marrow's fluid is the tumour site's, counted in its activity:
-  // the blood method is for a marrow the model does not hold.
-  const double blood_method = disease_ ? 0.0 : 1.0;
+            cells = column("target_cells_activity_MBq"), catabolised = column("catabolised_activity_MBq"),
+            tia_plasma = column("tia_plasma_MBq_h"), tia_body = column("tia_body_MBq_h"),
+            tia_tumour = column(split ? "tia_tumour_marrow_MBq_h" : "tia_tumour_MBq_h"),
+            tia_cells = column("tia_target_cells_MBq_h"), tia_catabolised = column("tia_catabolised_MBq_h"),
+            release = column("release_sites_MBq"), tia_release = column("tia_release_sites_MBq_h"),
+            release_marrow = column("release_tumour_marrow_MBq"),
+            tia_release_marrow = column("tia_release_tumour_marrow_MBq_h");
+  // Free daughters' columns by member and region (-1 where the member's model has none).
+  std::vector<std::array<int, radiation::kRegionCount>> free_now, free_tia;
+  for (const std::string& member : free_members_) {
+    const std::string tag = radiation::member_tag(member);
+    std::array<int, radiation::kRegionCount> now{}, tia{};
+    for (int g = 0; g < radiation::kRegionCount; ++g) {
+      const std::string region = radiation::region_name(static_cast<radiation::Region>(g));
+      now[static_cast<size_t>(g)] = column("free_" + tag + "_" + region + "_MBq");
+      tia[static_cast<size_t>(g)] = column("tia_free_" + tag + "_" + region + "_MBq_h");
+    }
+    free_now.push_back(now);
+    free_tia.push_back(tia);
+  }
   double v1_L = 0.0;
   for (size_t i = 0; i < info_.parameters.size(); ++i)
     if (info_.parameters[i] == "disposition.V1") v1_L = r.params[i];
-  const double plasma_mL = v1_L * 1000.0, marrow_g = phantom_.mass("red_marrow");
-  const double ecf = phantom_.marrow_ecf_fraction;
+  const double plasma_mL = v1_L * 1000.0;
 
-  // Activity by source (MBq) at an output row.
-  auto marrow_activity = [&](size_t row) {
-    return blood_method * value(row, plasma) * 1e-3 * ecf * marrow_g + value(row, cells) + value(row, tumour);
-  };
+  // Activities at an output row; with `integral`, their time integrals to `until`
+  // and then to complete decay at the nuclide's rate (the free daughters, fed by the
+  // label, follow it in the tail).
   const size_t last = rows - 1;
+  const double tail = 1.0 / lambda_per_h_;
+  auto amounts = [&](size_t row, bool integral) {
+    auto get = [&](int now, int tia) {
+      return integral ? value(last, tia) + value(last, now) * tail : value(row, now);
+    };
+    Amounts a;
+    a.plasma_per_mL = integral ? value(last, tia_plasma) / plasma_mL + value(last, plasma) * 1e-3 * tail
+                               : value(row, plasma) * 1e-3;
+    a.catabolised = get(catabolised, tia_catabolised);
+    a.cells = get(cells, tia_cells);
+    a.tumour = get(tumour, tia_tumour);
+    a.body = get(body, tia_body);
+    a.release = get(release, tia_release);
+    a.release_marrow = get(release_marrow, tia_release_marrow);
+    for (size_t k = 0; k < free_now.size(); ++k)
+      for (size_t g = 0; g < a.free.size(); ++g)
+        a.free[g] += get(free_now[k][g], free_tia[k][g]) * free_share_[k];
+    return a;
+  };
   Doses d;
   d.patient = r.index;
-  // Integrated to `until`, then to complete decay at the nuclide's rate.
-  const double tail = 1.0 / lambda_per_h_;
-  const double body_tia = value(last, tia_body) + value(last, body) * tail;
-  const double cells_tia = value(last, tia_cells) + value(last, cells) * tail;
-  const double marrow_tia = blood_method * (value(last, tia_plasma) / plasma_mL * ecf * marrow_g +
-                                            value(last, plasma) * 1e-3 * ecf * marrow_g * tail) +
-                            cells_tia + value(last, tia_tumour) + value(last, tumour) * tail;
-  d.target_cells_share = body_tia > 0.0 ? cells_tia / body_tia : 0.0;
-  d.tia_MBq_h = {{"red_marrow", marrow_tia}, {"remainder", std::max(0.0, body_tia - marrow_tia)}};
-  d.tail_fraction = body_tia > 0.0 ? value(last, body) * tail / body_tia : 0.0;
+  const Amounts total = amounts(last, true);
+  d.tia_MBq_h = sources(total, plasma_mL);
+  d.target_cells_share = total.body > 0.0 ? total.cells / total.body : 0.0;
+  d.tail_fraction = total.body > 0.0 ? value(last, body) * tail / total.body : 0.0;
+  for (size_t k = 0; k < free_tia.size(); ++k)
+    for (int g = 0; g < radiation::kRegionCount; ++g)
+      if (free_tia[k][static_cast<size_t>(g)] >= 0)
+        d.free_tia_MBq_h[free_members_[k]][radiation::region_name(static_cast<radiation::Region>(g))] =
+            value(last, free_tia[k][static_cast<size_t>(g)]) + value(last, free_now[k][static_cast<size_t>(g)]) * tail;
   for (const std::string& t : targets()) d.dose_mGy[t] = mird_->dose_mGy(t, d.tia_MBq_h);
   // With a disease, the radionuclide effector's dose to each clone's nuclei.
   for (size_t i = 0; i < info_.columns.size(); ++i) {
@@ -146,8 +211,7 @@ void DosimetrySink::add(const PatientRecord& r) {
   // Dose rates (mGy/h) at every output time.
   std::map<std::string, std::vector<double>> rate_Gy_per_day;
   for (size_t row = 0; row < rows; ++row) {
-    const double m = marrow_activity(row);
-    const std::map<std::string, double> now = {{"red_marrow", m}, {"remainder", std::max(0.0, value(row, body) - m)}};
+    const std::map<std::string, double> now = sources(amounts(row, false), plasma_mL);
     rates_ += fmt::format("{},{}", r.index, format_number(info_.times[row]));
     for (const std::string& t : targets()) {
       const double mgy_per_h = mird_->dose_mGy(t, now);
@@ -229,9 +293,9 @@ void DosimetrySink::end() {
       per.push_back(d.administered_MBq > 0 ? d.dose_mGy.at(t) / d.administered_MBq : 0.0);
     }
     json o = json::object();
-    if (t == "red_marrow" && !doses_.empty()) {
+    if (!doses_.empty() && doses_.front().tia_MBq_h.count(t)) {
       std::vector<double> tia;
-      for (const Doses& d : doses_) tia.push_back(d.tia_MBq_h.at("red_marrow"));
+      for (const Doses& d : doses_) tia.push_back(d.tia_MBq_h.at(t));
       o["tia_MBq_h"] = percentile(tia, 0.5);
     }
     if (!gy.empty()) {
@@ -245,7 +309,12 @@ void DosimetrySink::end() {
       for (const Doses& d : doses_) bed.push_back(d.bed_Gy.count(t) ? d.bed_Gy.at(t) : 0.0);
       o["bed_Gy"] = percentile(bed, 0.5);
     }
-    o["s_values"] = mird_->estimated(t) ? "estimated (docs/dosimetry.md)" : "published table";
+    o["s_values"] = mird_->estimated(t)
+                        ? fmt::format("estimated: no published S-value table for {} was found; self-dose from the "
+                                      "non-penetrating energy per decay, no cross-dose between organs, photons left "
+                                      "out (docs/dosimetry.md)",
+                                      nuclide_)
+                        : "published table";
     organs[t] = o;
   }
   std::vector<double> administered, tail, share;
@@ -257,8 +326,56 @@ void DosimetrySink::end() {
     json p = {{"patient", d.patient}, {"administered_MBq", d.administered_MBq}};
     for (const auto& [src, v] : d.tia_MBq_h) p["tia_MBq_h"][src] = v;
     for (const auto& [t, v] : d.dose_mGy) p["dose_Gy"][t] = v / 1000.0;
+    for (const auto& [member, regions] : d.free_tia_MBq_h)
+      for (const auto& [region, v] : regions) p["free_daughters_tia_MBq_h"][member][region] = v;
     if (patients.size() < 10000) patients.push_back(p);
   }
+  json sources = json::object();
+  sources["red_marrow"] =
+      disease_ ? "the tumour's marrow site (its fluid and cells) and the label target-bearing cells took in"
+               : "blood method on the plasma activity (red-marrow extracellular fluid fraction " +
+                     format_number(phantom_.marrow_ecf_fraction) +
+                     ", Sgouros 1993), plus the label target-bearing cells took in";
+  for (const radiation::OrganSource& o : organ_sources_.organs)
+    sources[o.organ] = fmt::format(
+        "the antibody in its vascular plasma ({} of the plasma activity, ICRP 89 blood volumes) and extravascular "
+        "tissue (the plasma activity concentration times {} mL: antibody biodistribution coefficient x tissue mass, "
+        "Shah & Betts 2013); plus {} of the residualised catabolised label{} (data/dosimetry/organ_sources.yaml)",
+        format_number(o.blood_fraction), format_number(o.interstitial_mL), format_number(o.catabolism_share),
+        o.organ == "kidneys" || o.organ == "liver" ? (free_.empty() ? "" : "; and the free daughters there") : "");
+  sources["remainder"] =
+      "the rest of the body's activity, free daughters in blood and elsewhere included (MIRD remainder-of-body "
+      "correction); the sources are scaled down together at a time they would hold more than the body";
+  json free = json::object();
+  if (free_.empty()) {
+    free["option"] = "retained";
+    free["method"] = "every daughter of the chain decays where the label did";
+  } else {
+    free["option"] = "released";
+    free["release_fraction"] = free_.release_fraction;
+    free["in_place_share_of_chain_energy"] = in_place_share_;
+    json members = json::object();
+    for (size_t k = 0; k < free_members_.size(); ++k) {
+      json m = {{"MeV_per_decay", free_.per_decay_MeV(k)}, {"decays_per_label_decay", free_.decays[k]}};
+      if (!doses_.empty() && doses_.front().free_tia_MBq_h.count(free_members_[k]))
+        for (const auto& [region, first] : doses_.front().free_tia_MBq_h.at(free_members_[k])) {
+          std::vector<double> v;
+          for (const Doses& d : doses_) v.push_back(d.free_tia_MBq_h.at(free_members_[k]).at(region));
+          m["tia_MBq_h"][region] = percentile(v, 0.5);
+        }
+      members[free_members_[k]] = m;
+    }
+    free["members"] = members;
+    free["method"] =
+        "the label on antibody outside cells frees this fraction of its daughters; they follow their element's "
+        "model (data/dosimetry/free_daughters.yaml) and count with their own chain's energy in the kidneys, liver "
+        "and remainder; the label there keeps the energy of what decays in place (docs/radioimmunoconjugates.md)";
+  }
+  const std::string s_values = phantom_.table_source.count(nuclide_)
+                                   ? phantom_.table_source.at(nuclide_)
+                                   : "no published table found for " + nuclide_ +
+                                         ": estimated from the non-penetrating energy per decay, absorbed in the "
+                                         "source organ (photons left out; each organ says so under organs)";
   json chain = json::object();
   for (const auto& [member, n] : energy_.decays) chain[member] = n;
   const json doc = {
@@ -269,21 +386,12 @@ void DosimetrySink::end() {
       {"cell_nucleus", nucleus_summary()},
       {"method",
        {{"phantom", phantom_.name},
-        {"s_values", phantom_.table_source.count(nuclide_) ? phantom_.table_source.at(nuclide_)
-                                                           : "no published table: estimated from the non-penetrating "
-                                                             "energy per decay (photons left out)"},
+        {"s_values", s_values},
         {"nonpenetrating_MeV_per_decay", energy_.nonpenetrating_MeV()},
         {"chain_decays_per_decay", chain},
         {"chain_members_without_energy", energy_.missing},
-        {"sources",
-         {{"red_marrow", disease_ ? "the tumour's marrow site (its fluid and cells) and the label target-bearing "
-                                    "cells took in"
-                                  : "blood method on the plasma activity (red-marrow extracellular fluid fraction " +
-                                        format_number(phantom_.marrow_ecf_fraction) +
-                                        ", Sgouros 1993), plus the label target-bearing cells took in"},
-          {"remainder", "the rest of the body's activity (MIRD remainder-of-body correction)"}}},
-        {"not_resolved", "liver, kidneys, spleen and lungs take up no activity of their own in this model: their "
-                         "doses are the remainder's cross-dose"},
+        {"sources", sources},
+        {"free_daughters", free},
         {"integration", "to the end of the simulation, then to complete decay at the physical rate"},
         {"bed", "red marrow and kidneys: alpha/beta and repair half-time of src/radiation/radiobiology.cc (red marrow "
                 "10 Gy, 0.5 h, estimates; kidney 2.6 Gy, 2.8 h); Lea-Catcheside G of the sampled dose-rate curve; "

@@ -6,15 +6,23 @@
 //                A~_RM = A~_plasma / V_plasma * ECF_RM * m_RM, plus the label on and in
 //                the target-bearing cells and the tumour (myeloma targets sit in the
 //                marrow)
+//   liver, kidneys, spleen, lungs, heart contents
+//                the antibody in the organ's vascular plasma and extravascular tissue
+//                from the plasma activity concentration, and the organ's share of the
+//                residualised catabolised label (radiation::OrganSources)
 //   remainder    the rest of the body's activity
 //
 // With a disease, the red marrow is the tumour's marrow site instead of the blood
-// method (its fluid is the marrow's). The model resolves no other organ, so liver, kidneys and spleen receive the
-// remainder's cross-dose: the phantom's, not an organ uptake. Activities are
-// integrated to the end of the simulation and then to complete decay at the
-// nuclide's rate (no biological clearance after `until`: an upper bound on the tail).
+// method (its fluid is the marrow's). With released daughters (label `daughters:
+// released`), the label on antibody outside cells keeps only the energy of what decays
+// where it is, and the free daughters' integrals count with their own chain's energy:
+// in the kidneys and liver as those organs' sources, in blood and elsewhere as part of
+// the remainder. Activities are integrated to the end of the simulation and then to
+// complete decay at the nuclide's rate (no biological clearance after `until`: an
+// upper bound on the tail).
 #pragma once
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +31,7 @@
 
 #include "icsim/record.h"
 #include "io/result_writer.h"
+#include "radiation/free_daughters.h"
 #include "radiation/organ_dosimetry.h"
 #include "trial/scenario.h"
 
@@ -55,7 +64,17 @@ class DosimetrySink final : public ResultSink {
     std::map<std::string, double> nucleus_Gy;  // by clone, at `until` (with a disease)
     std::map<std::string, double> bed_Gy;      // by target with known alpha/beta and repair
     double target_cells_share = 0;             // of the body's integral: label taken in by target cells
+    std::map<std::string, std::map<std::string, double>> free_tia_MBq_h;  // by member, region (MBq*h of the member)
   };
+  // Activities (MBq) at an output time, or their integrals (MBq*h).
+  struct Amounts {
+    double plasma_per_mL = 0;  // plasma activity concentration (per mL)
+    double catabolised = 0, cells = 0, tumour = 0, body = 0;
+    double release = 0, release_marrow = 0;             // label whose daughters are released
+    std::array<double, radiation::kRegionCount> free{};  // free daughters, as label-decay equivalents
+  };
+  // Amounts by source organ, "remainder" included (as label-decay equivalents).
+  std::map<std::string, double> sources(const Amounts& a, double plasma_mL) const;
   void add(const PatientRecord& r);
   nlohmann::ordered_json nucleus_summary() const;
   int column(const std::string& name) const;  // -1 when absent
@@ -66,6 +85,13 @@ class DosimetrySink final : public ResultSink {
   std::string nuclide_;
   radiation::Phantom phantom_;
   radiation::ChainEnergy energy_;
+  radiation::OrganSources organ_sources_;
+  radiation::FreeChain free_;  // empty unless the label's daughters are released
+  // Energy per label decay on antibody outside cells over the whole chain's (1 when
+  // daughters are retained), and per decay of each followed member over the chain's.
+  double in_place_share_ = 1.0;
+  std::vector<double> free_share_;
+  std::vector<std::string> free_members_;  // by followed member: "Bi-213"
   std::unique_ptr<radiation::OrganDosimetry> mird_;
   double lambda_per_h_ = 0, specific_activity_ = 0, rbe_ = 5;
   bool disease_ = false;

@@ -20,8 +20,9 @@
 // Activity of n nmol of label: lambda[1/s] * n * 1e-9 * N_A Bq. The time integrals
 // of activity (MBq*h) in plasma, in the whole body, in the tumour and in the two
 // residual pools are states, so a dosimetry reads them at any output time. Daughters
-// of a chain decay where their parent did (docs/radioimmunoconjugates.md); free
-// daughters are not followed.
+// of a chain decay where their parent did, unless `daughters: released`: then those
+// freed from the label on antibody outside cells follow their own biokinetics
+// (radiation/free_daughters.h; docs/radioimmunoconjugates.md).
 #include "radiation/label.h"
 
 #include <algorithm>
@@ -33,6 +34,7 @@
 #include "core/quantity.h"
 #include "io/yaml_doc.h"
 #include "pk/conjugate.h"
+#include "radiation/free_daughters.h"
 #include "radiation/nuclide.h"
 
 namespace icsim {
@@ -54,8 +56,14 @@ double labelled_fraction(double mbq_per_mg, double molecular_weight, double lamb
 
 class Decay final : public Module {
  public:
-  Decay(ModelBuilder& b, double lambda_per_day, bool residualising)
-      : lambda_(lambda_per_day), mbq_per_nmol_(mbq_per_nmol(lambda_per_day)), residualising_(residualising) {
+  // labels: label atoms per unit of the labelled species (1; a pretargeted conjugate's
+  // unit of labelled sites carries one per biotin site, radiation/pretargeting.cc).
+  Decay(ModelBuilder& b, double lambda_per_day, bool residualising, int labels)
+      : lambda_(lambda_per_day),
+        mbq_per_nmol_(mbq_per_nmol(lambda_per_day)),
+        mbq_per_unit_(mbq_per_nmol_ * labels),
+        labels_(labels),
+        residualising_(residualising) {
     decayed_ = b.accumulator("label.decayed", {0.0, 1.0, 0.0});
     tia_plasma_ = b.add_state("label.tia_plasma");
     tia_body_ = b.add_state("label.tia_body");
@@ -63,8 +71,11 @@ class Decay final : public Module {
     tia_catabolised_ = b.add_state("label.tia_catabolised");
     tia_target_cells_ = b.add_state("label.tia_target_cells");
     v1_ = b.param("disposition.V1");
+    body_q_ = b.add_quantity(names::kBodyActivity);
+    marrow_site_q_ = b.add_quantity(names::kMarrowSiteActivity);
+    plasma_q_ = b.add_quantity(names::kPlasmaActivity);
     b.add_output({"plasma_activity_kBq_per_mL",
-                  [this](const EvalContext& c) { return c.y[central_] * mbq_per_nmol_ * 1e3 / (c.p[v1_] * 1e3); }});
+                  [this](const EvalContext& c) { return c.y[central_] * mbq_per_unit_ * 1e3 / (c.p[v1_] * 1e3); }});
     b.add_output({"body_activity_MBq", [this](const EvalContext& c) {
                     return activity(c.y, kAnywhere) + retained(c.y, lost_) + retained(c.y, internalised_);
                   }});
@@ -86,7 +97,7 @@ class Decay final : public Module {
   void link(ModelBuilder& b) override {
     auto take = [&](const std::vector<std::vector<int>>& pools) {
       for (const auto& pool : pools) {
-        if (pool.size() != 2) throw std::logic_error("a labelled conjugate has two species (unlabelled, labelled)");
+        if (pool.size() < 2) throw std::logic_error("a labelled conjugate has species 0 (unlabelled) and 1 (labelled)");
         labelled_.push_back(pool[1]);
         unlabelled_.push_back(pool[0]);
         where_.push_back(place(b.state_names()[pool[1]]));
@@ -111,6 +122,13 @@ class Decay final : public Module {
   }
 
   const char* name() const override { return "label_decay"; }
+
+  void derive(EvalContext& c) const override {
+    const double target_cells = retained(c.y, internalised_);
+    c.q[body_q_] = activity(c.y, kAnywhere) + retained(c.y, lost_) + target_cells;
+    c.q[marrow_site_q_] = activity(c.y, kTumourMarrow) + target_cells;
+    c.q[plasma_q_] = c.y[central_] * mbq_per_unit_ / c.p[v1_];
+  }
   double fastest_rate(const double*) const override { return lambda_; }
 
   void rhs(const EvalContext& c, double* dy) const override {
@@ -119,7 +137,7 @@ class Decay final : public Module {
       const double flux = lambda_ * c.y[labelled_[i]];
       dy[labelled_[i]] -= flux;
       dy[unlabelled_[i]] += flux;
-      decayed += flux;
+      decayed += labels_ * flux;
     }
     // The residualised label decays where it was left, the tumour's cells included.
     auto decay_in = [&](int pool) {
@@ -133,7 +151,7 @@ class Decay final : public Module {
     for (int pool : residues_) decay_in(pool);
     add_if(dy, decayed_, decayed);
     const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
-    dy[tia_plasma_] += c.y[central_] * mbq_per_nmol_;
+    dy[tia_plasma_] += c.y[central_] * mbq_per_unit_;
     const double marrow = activity(c.y, kTumourMarrow);
     dy[tia_body_] += activity(c.y, kAnywhere) + catabolised + target_cells;
     dy[tia_tumour_] += marrow + activity(c.y, kTumourElsewhere);
@@ -156,7 +174,7 @@ class Decay final : public Module {
   double activity(const double* y, Place at) const {
     double n = 0.0;
     for (size_t i = 0; i < labelled_.size(); ++i)
-      if (at == kAnywhere || where_[i] == at) n += y[labelled_[i]];
+      if (at == kAnywhere || where_[i] == at) n += labels_ * y[labelled_[i]];
     for (size_t i = 0; i < residues_.size(); ++i)
       if (at == kAnywhere || residue_where_[i] == at) n += y[residues_[i]];
     return n * mbq_per_nmol_;
@@ -168,12 +186,14 @@ class Decay final : public Module {
     return residualising_ && pool >= 0 ? y[pool] * mbq_per_nmol_ : 0.0;
   }
 
-  double lambda_, mbq_per_nmol_;
+  double lambda_, mbq_per_nmol_, mbq_per_unit_;
+  int labels_;
   bool residualising_;
   std::vector<int> labelled_, unlabelled_;
   std::vector<Place> where_, residue_where_;
   std::vector<int> residues_;
   int tia_tumour_marrow_ = -1;
+  int body_q_ = -1, marrow_site_q_ = -1, plasma_q_ = -1;
   int central_ = -1, decayed_ = -1, tia_plasma_ = -1, tia_body_ = -1, tia_tumour_ = -1, tia_catabolised_ = -1,
       tia_target_cells_ = -1, lost_ = -1, internalised_ = -1, v1_ = -1;
 };
@@ -189,34 +209,69 @@ class LabelMechanism final : public Mechanism {
     return {{"specific_activity", "MBq/mg", Bound::kPositive,
              "activity per mass of antibody at administration (sets the labelled fraction)"}};
   }
-  std::vector<std::string> option_keys() const override { return {"nuclide", "residualising"}; }
+  std::vector<std::string> option_keys() const override { return {"nuclide", "residualising", "daughters"}; }
   std::unique_ptr<MechanismOptions> default_options() const override { return std::make_unique<LabelOptions>(); }
   void read_options(const SectionInput& in, MechanismOptions& mo, AgentSpec&) const override {
     auto& o = static_cast<LabelOptions&>(mo);
     if (in.node["residualising"]) o.residualising = in.doc.boolean(in.node["residualising"], in.key + ".residualising");
-    const YAML::Node& n = in.node["nuclide"];
-    if (!n) return;
-    const std::string key = in.key + ".nuclide";
-    o.nuclide = in.doc.text(n, key);
-    const radiation::Nuclide* nuclide = nuclides().find(o.nuclide);
-    if (!nuclide) {
-      std::string known;
-      for (const std::string& name : nuclides().names())
-        if (!nuclides().get(name).stable) known += (known.empty() ? "" : ", ") + name;
-      in.doc.fail(n, key, fmt::format("unknown nuclide '{}' (the library has {})", o.nuclide, known));
+    using Daughters = LabelOptions::Daughters;
+    auto followed = [&] { return radiation::free_chain(nuclides(), radiation::FreeDaughterData::shared(), o.nuclide); };
+    if (const YAML::Node& n = in.node["nuclide"]) {
+      const std::string key = in.key + ".nuclide";
+      o.nuclide = in.doc.text(n, key);
+      const radiation::Nuclide* nuclide = nuclides().find(o.nuclide);
+      if (!nuclide) {
+        std::string known;
+        for (const std::string& name : nuclides().names())
+          if (!nuclides().get(name).stable) known += (known.empty() ? "" : ", ") + name;
+        in.doc.fail(n, key, fmt::format("unknown nuclide '{}' (the library has {})", o.nuclide, known));
+      }
+      if (nuclide->stable) in.doc.fail(n, key, fmt::format("'{}' is stable: a label must decay", o.nuclide));
+      o.daughters = followed().empty() ? Daughters::kRetained : Daughters::kReleased;
     }
-    if (nuclide->stable) in.doc.fail(n, key, fmt::format("'{}' is stable: a label must decay", o.nuclide));
+    // Read after the nuclide (an override may give the one without the other).
+    const YAML::Node& d = in.node["daughters"];
+    if (!d) return;
+    const std::string dkey = in.key + ".daughters", value = in.doc.text(d, dkey);
+    if (value == "retained") {
+      o.daughters = Daughters::kRetained;
+    } else if (value != "released") {
+      in.doc.fail(d, dkey, fmt::format("must be retained or released, not '{}'", value));
+    } else if (o.nuclide.empty() || followed().empty()) {
+      in.doc.fail(d, dkey,
+                  fmt::format("'{}' has no daughter that can be released and followed (one with a release fraction "
+                              "and an element model in {}, living at least a minute): use daughters: retained",
+                              o.nuclide, radiation::FreeDaughterData::shared().file));
+    } else {
+      o.daughters = Daughters::kReleased;
+    }
   }
   std::vector<std::pair<std::string, std::string>> write_options(const MechanismOptions& mo) const override {
     const auto& o = static_cast<const LabelOptions&>(mo);
-    return {{"nuclide", o.nuclide}, {"residualising", o.residualising ? "true" : "false"}};
+    if (o.on_hapten) return {};  // written in the pretargeting section
+    std::vector<std::pair<std::string, std::string>> out = {{"nuclide", o.nuclide},
+                                                             {"residualising", o.residualising ? "true" : "false"}};
+    // Written where it matters (a chain with daughters to follow), so that other
+    // labels read back as before.
+    if (!radiation::free_chain(nuclides(), radiation::FreeDaughterData::shared(), o.nuclide).empty())
+      out.emplace_back("daughters", o.daughters == LabelOptions::Daughters::kReleased ? "released" : "retained");
+    return out;
   }
-  std::vector<std::string> required(const MechanismOptions&) const override { return {"specific_activity"}; }
+  std::vector<std::string> required(const MechanismOptions& mo) const override {
+    if (static_cast<const LabelOptions&>(mo).on_hapten) return {};
+    return {"specific_activity"};
+  }
   std::string check(const AgentSpec& a, const MechanismOptions& mo) const override {
     const auto& o = static_cast<const LabelOptions&>(mo);
     if (a.has_mechanism("dar"))
       return "a labelled agent carries one label per antibody: remove 'dar' (drug-to-antibody species and a label "
              "together are not modelled)";
+    // A label section besides pretargeting (the label is implied by it, unwritten).
+    if (o.on_hapten)
+      return a.feature_origin.count("label")
+                 ? "a pretargeted agent carries its label on the hapten, and the antibody is given unlabelled: write "
+                   "the nuclide as pretargeting.nuclide and remove the 'label' section"
+                 : "";
     if (!(a.molecular_weight > 0)) return "a labelled agent needs its molecular_weight (the labelled fraction uses it)";
     if (!a.has("label.specific_activity")) return "";  // said by the reader
     // Checked as written: engine values are set after the checks.
@@ -228,17 +283,25 @@ class LabelMechanism final : public Mechanism {
           written, o.nuclide, written / f);
     return "";
   }
-  Dependencies dependencies() const override { return {{}, {}, {names::kPools}}; }
+  Dependencies dependencies() const override {
+    return {{names::kBodyActivity, names::kMarrowSiteActivity, names::kPlasmaActivity}, {}, {names::kPools}};
+  }
   void plan(BuildPlan& plan, const MechanismOptions& mo) const override {
     const auto& o = static_cast<const LabelOptions&>(mo);
+    if (o.on_hapten) return;  // the species are pretargeting's
     const double lambda = nuclides().get(o.nuclide).lambda_per_day;
     const double f = labelled_fraction(plan.agent.value("label.specific_activity"), plan.layout.molecular_weight, lambda);
     plan.layout.dar = {0, 1};
     plan.layout.dose_fraction = {1.0 - f, f};
   }
-  void build(ModelBuilder& b, const BuildPlan&, const MechanismOptions& mo) const override {
+  void build(ModelBuilder& b, const BuildPlan& plan, const MechanismOptions& mo) const override {
     const auto& o = static_cast<const LabelOptions&>(mo);
-    b.add_module(std::make_unique<Decay>(b, nuclides().get(o.nuclide).lambda_per_day, o.residualising));
+    b.add_module(
+        std::make_unique<Decay>(b, nuclides().get(o.nuclide).lambda_per_day, o.residualising, plan.layout.dar[1]));
+    if (o.daughters == LabelOptions::Daughters::kReleased)
+      b.add_module(radiation::make_free_daughters(
+          b, nuclides(), radiation::free_chain(nuclides(), radiation::FreeDaughterData::shared(), o.nuclide),
+          plan.layout.dar[1]));
   }
   const char* example() const override { return "{nuclide: Lu-177, specific_activity: 370 MBq/mg}"; }
 };

@@ -18,6 +18,16 @@ struct LabelOptions final : OptionsBase<LabelOptions> {
   // Whether the label stays in the cells that catabolise the antibody (radiometals
   // in a chelator) or leaves the body with the catabolites (radioiodine).
   bool residualising = true;
+  // The label comes on a pretargeted hapten (radiation/pretargeting.h), which sets this
+  // and the nuclide: the antibody is given unlabelled, and pretargeting plans the
+  // conjugate's species.
+  bool on_hapten = false;
+  // Whether the daughters of a chain (225Ac, 212Pb) stay where the label decays
+  // (retained) or leave the carrier and follow their own biokinetics (released:
+  // radiation/free_daughters.h). The reader's default is released where the chain has
+  // a daughter it can follow (the recoil frees it), retained otherwise.
+  enum class Daughters { kRetained, kReleased };
+  Daughters daughters = Daughters::kRetained;
   bool is_valid(std::string* why) const override;
 };
 
@@ -26,5 +36,15 @@ const Mechanism& label_mechanism();
 // Atoms per nmol times decays per atom per day, over 1e6: MBq per nmol of label for
 // a decay constant in 1/day.
 double mbq_per_nmol(double lambda_per_day);
+
+// Quantities the label publishes for a dose rate computed as the model runs (marrow
+// toxicity, radiation/haematology.h): MBq in the whole body (conjugate, residualised
+// label, the tumour's cells), MBq the red marrow holds itself (the tumour's marrow
+// site and the label target-bearing cells took in), and MBq/L in plasma.
+namespace names {
+inline constexpr const char* kBodyActivity = "label.body_activity";
+inline constexpr const char* kMarrowSiteActivity = "label.marrow_site_activity";
+inline constexpr const char* kPlasmaActivity = "label.plasma_activity";
+}  // namespace names
 
 }  // namespace icsim

@@ -24,18 +24,22 @@ Phantom Phantom::read_file(const std::string& path) {
   const YAML::Node root = load_yaml_file(path);
   const YamlDoc doc(path);
   Phantom p;
-  p.name = "ICRP 89 reference adult male";
-  const YAML::Node organs = root["organs"]["adult_male"];
-  if (!organs || !organs.IsMap()) doc.fail(root, "organs.adult_male", "missing: the phantom's organ masses");
+  // The human file holds two phantoms (the adult male is read); another file holds one.
+  p.name = root["name"] ? doc.text(root["name"], "name") : "ICRP 89 reference adult male";
+  std::string set = "adult_male";
+  if (root["organs"] && root["organs"].IsMap() && !root["organs"]["adult_male"] && root["organs"].size() == 1)
+    set = root["organs"].begin()->first.as<std::string>();
+  const YAML::Node organs = root["organs"][set];
+  if (!organs || !organs.IsMap()) doc.fail(root, "organs." + set, "missing: the phantom's organ masses");
   for (const auto& kv : organs) {
     const std::string organ = kv.first.as<std::string>();
     const YAML::Node& mass = kv.second["mass"];
     if (!kv.second.IsMap() || !mass || !mass.IsScalar() || mass.Scalar() == "derived") continue;
-    p.mass_g[organ] = doc.in_unit(mass, "organs.adult_male." + organ + ".mass", "g");
-    if (!(p.mass_g[organ] > 0)) doc.fail(mass, "organs.adult_male." + organ + ".mass", "must be > 0");
+    p.mass_g[organ] = doc.in_unit(mass, "organs." + set + "." + organ + ".mass", "g");
+    if (!(p.mass_g[organ] > 0)) doc.fail(mass, "organs." + set + "." + organ + ".mass", "must be > 0");
   }
   for (const char* required : {"total_body", "liver", "kidneys", "spleen", "red_marrow"})
-    if (!p.mass_g.count(required)) doc.fail(organs, "organs.adult_male", fmt::format("missing the mass of '{}'", required));
+    if (!p.mass_g.count(required)) doc.fail(organs, "organs." + set, fmt::format("missing the mass of '{}'", required));
   const YAML::Node ecf = root["blood_method"]["RMECFF"]["value"];
   if (ecf) p.marrow_ecf_fraction = doc.number(ecf, "blood_method.RMECFF.value");
   // Published tables only: entries marked as estimates, or without a value, are not
@@ -62,10 +66,79 @@ Phantom Phantom::read_file(const std::string& path) {
 
 Phantom Phantom::read_default() { return read_file(data_directory() + "/dosimetry/human_phantom.yaml"); }
 
+Phantom Phantom::for_species(const std::string& species) {
+  if (species == "mouse") return read_file(data_directory() + "/dosimetry/mouse_phantom.yaml");
+  if (species != "human") throw std::invalid_argument(fmt::format("no phantom for the species '{}'", species));
+  return read_default();
+}
+
 double Phantom::mass(const std::string& organ) const {
   auto it = mass_g.find(organ);
   if (it == mass_g.end()) throw std::out_of_range(fmt::format("the phantom has no organ '{}'", organ));
   return it->second;
+}
+
+OrganSources OrganSources::read_file(const std::string& path) {
+  const YAML::Node root = load_yaml_file(path);
+  reject_duplicate_keys(root, path, "");
+  const YamlDoc doc(path);
+  doc.check_keys(root, "", {"references", "organs"});
+  doc.require_map(root["organs"], "organs");
+  OrganSources out;
+  for (const auto& kv : root["organs"]) {
+    OrganSource o;
+    o.organ = kv.first.as<std::string>();
+    const std::string key = "organs." + o.organ;
+    doc.require_map(kv.second, key);
+    doc.check_keys(kv.second, key, {"blood_fraction", "abc", "tissue_mass", "catabolism_share"});
+    auto value = [&](const char* field) -> const YAML::Node {
+      const YAML::Node& n = kv.second[field];
+      doc.require_map(n, key + "." + field);
+      if (!n["source"]) doc.fail(n, key + "." + field + ".source", "missing: every value names its source");
+      return n["value"];
+    };
+    auto fraction = [&](const char* field) {
+      const double v = doc.number(value(field), key + "." + field + ".value");
+      if (!(v >= 0.0 && v <= 1.0)) doc.fail(value(field), key + "." + field + ".value", "must be in [0, 1]");
+      return v;
+    };
+    o.blood_fraction = fraction("blood_fraction");
+    o.catabolism_share = fraction("catabolism_share");
+    const double mass_g = doc.in_unit(value("tissue_mass"), key + ".tissue_mass.value", "g");
+    if (!(mass_g >= 0.0)) doc.fail(value("tissue_mass"), key + ".tissue_mass.value", "must be >= 0");
+    o.abc = fraction("abc");
+    o.interstitial_mL = o.abc * mass_g;
+    out.organs.push_back(o);
+  }
+  double blood = 0.0, catabolism = 0.0;
+  for (const OrganSource& o : out.organs) {
+    blood += o.blood_fraction;
+    catabolism += o.catabolism_share;
+  }
+  if (blood > 1.0) doc.fail(root["organs"], "organs", "the blood fractions add up to more than 1");
+  if (catabolism > 1.0) doc.fail(root["organs"], "organs", "the catabolism shares add up to more than 1");
+  return out;
+}
+
+OrganSources OrganSources::in_phantom(const Phantom& phantom) const {
+  OrganSources out = *this;
+  for (OrganSource& o : out.organs)
+    if (o.abc > 0.0) o.interstitial_mL = o.abc * phantom.mass(o.organ);
+  return out;
+}
+
+OrganSources OrganSources::read_default() { return read_file(data_directory() + "/dosimetry/organ_sources.yaml"); }
+
+std::map<std::string, double> with_remainder(std::map<std::string, double> sources, double body) {
+  double sum = 0.0;
+  for (auto& [organ, a] : sources) {
+    a = std::max(0.0, a);  // an integrator's round-off below zero holds nothing
+    sum += a;
+  }
+  if (sum > body && sum > 0.0)
+    for (auto& [organ, a] : sources) a *= std::max(0.0, body) / sum;
+  sources["remainder"] = std::max(0.0, body - std::min(sum, std::max(0.0, body)));
+  return sources;
 }
 
 const char* to_string(SOrigin o) {

@@ -36,8 +36,48 @@ struct Phantom {
   // The adult male of data/dosimetry/human_phantom.yaml. Errors name file, line and key.
   static Phantom read_file(const std::string& path);
   static Phantom read_default();  // data_directory()/dosimetry/human_phantom.yaml
+  // The human phantom, or the 25 g mouse of data/dosimetry/mouse_phantom.yaml (its
+  // S-values are all estimates: no mouse table is read). Throws std::invalid_argument
+  // for another species.
+  static Phantom for_species(const std::string& species);
   double mass(const std::string& organ) const;  // g; throws naming the organ
 };
+
+// The source organs of a labelled antibody besides the red marrow (data/dosimetry/
+// organ_sources.yaml): from the plasma activity concentration C_p (MBq/mL), the
+// plasma's activity A_p = C_p V1 and the residualised catabolised label A_cat,
+//
+//   A_organ = f_blood A_p + ABC m_tissue C_p + s_cat A_cat
+//
+// the antibody in the organ's vascular plasma (its share of the blood volume, ICRP
+// 89), in its extravascular tissue (antibody biodistribution coefficient, Shah &
+// Betts 2013, times the tissue's mass at 1 mL/g), and its share of the label left where
+// the antibody was catabolised. Time integrals follow from the same sum of the
+// integrals, the equation being linear.
+struct OrganSource {
+  std::string organ;
+  double blood_fraction = 0.0;   // of the plasma volume
+  double interstitial_mL = 0.0;  // ABC x tissue mass: plasma-equivalent volume of the tissue's antibody
+  double catabolism_share = 0.0;
+  double abc = 0.0;  // antibody biodistribution coefficient (tissue over plasma concentration)
+};
+
+struct OrganSources {
+  std::vector<OrganSource> organs;
+  // Errors name file, line and key.
+  static OrganSources read_file(const std::string& path);
+  static OrganSources read_default();  // data_directory()/dosimetry/organ_sources.yaml
+  // The same sources in another body: each organ's tissue is the phantom's organ mass
+  // (the coefficients and fractions are kept: Shah & Betts's ABCs were measured in
+  // mice, rats, monkeys and humans alike).
+  OrganSources in_phantom(const Phantom& phantom) const;
+};
+
+// The explicit sources, scaled down together when they add up to more than the body
+// holds (an estimate that asks for more antibody than the model has), and the
+// "remainder": the body less the sources. None is negative (a source below zero by
+// the integrator's round-off counts as zero).
+std::map<std::string, double> with_remainder(std::map<std::string, double> sources, double body);
 
 enum class SOrigin { kTable, kRemainderCorrection, kSelfDoseEstimate, kUniformEstimate, kNoCrossDose };
 const char* to_string(SOrigin o);

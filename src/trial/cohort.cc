@@ -69,6 +69,9 @@ CohortSummary run_cohort(const Scenario& s, const RunOptions& o, ResultSink& sin
     if (!sim.windows.empty())
       list.push_back(make_windows(*built.model, sim.windows, s.agent.molecular_weight));
     if (s.assessment.on) list.push_back(make_response(*built.model, s.assessment));
+    if (s.agent.has_mechanism("haematology")) list.push_back(make_haematology(*built.model));
+    if (auto deaths = death_criteria(*built.model); !deaths.empty())
+      list.push_back(make_survival(*built.model, std::move(deaths)));
     return list;
   };
 

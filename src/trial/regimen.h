@@ -31,7 +31,19 @@ struct Phase {
   bool has_start = false;
   double start_day = 0.0;
   std::vector<double> times_day;  // explicit dose times (instead of every/doses)
+  // What the phase gives (`of:`): "" for the agent, else a DoseForm of the agent's.
+  std::string of;
+  double molecular_weight = 0.0;  // g/mol of what it gives when not the agent (0: unknown)
   Origin origin;
+};
+
+// Something besides the agent that a regimen can give (`of:`), with what converts its
+// doses: its molecular weight (g/mol; 0 when not known, so no mass doses) and its
+// specific activity (MBq/nmol; 0 when it is not radioactive, so no activity doses).
+struct DoseForm {
+  std::string name;
+  double molecular_weight = 0.0;
+  double mbq_per_nmol = 0.0;
 };
 
 struct Regimen {
@@ -41,9 +53,10 @@ struct Regimen {
 struct DoseEvent {
   double time_day = 0.0;
   double duration_day = 0.0;  // 0: bolus
-  double amount_mg = 0.0;
+  double amount_mg = 0.0;  // 0 for a dose of something whose molecular weight is not known
   double amount_nmol = 0.0;
   double interval_day = 0.0;  // nominal interval to the next dose of its phase (0: none)
+  std::string of;             // what is given ("": the agent; Phase::of)
 };
 
 // Dose events in time order. Doses per weight or BSA use the patient's covariates

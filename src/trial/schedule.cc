@@ -31,12 +31,15 @@ DoseFeed::DoseFeed(const Regimen& r, const Covariates& c, double mw) {
     }
     PhaseCursor p;
     p.dose.duration_day = ph.infusion_day < kShortestInfusionDay ? 0.0 : ph.infusion_day;
+    p.dose.of = ph.of;
+    // A dose of something else is in its own molecular weight; in nmol when that is not known.
+    const double weight = ph.of.empty() ? mw : ph.molecular_weight;
     if (ph.dose.basis == DoseBasis::kAmount) {
       p.dose.amount_nmol = ph.dose.value;
-      p.dose.amount_mg = ph.dose.value / units::nmol_per_mg(mw);
+      p.dose.amount_mg = weight > 0 ? ph.dose.value / units::nmol_per_mg(weight) : 0.0;
     } else {
       p.dose.amount_mg = ph.dose.value * scale;
-      p.dose.amount_nmol = p.dose.amount_mg * units::nmol_per_mg(mw);
+      p.dose.amount_nmol = p.dose.amount_mg * units::nmol_per_mg(weight);
     }
     if (!ph.times_day.empty()) {
       p.times = ph.times_day;

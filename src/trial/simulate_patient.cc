@@ -134,7 +134,6 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
   r.tables.resize(tables_);  // before any observer keeps a pointer into it
   for (auto& o : observers_) o->begin(view, r);
 
-  const auto& targets = model.dose_targets();
   double tb = 0.0;
   for (;;) {
     view.t_ = tb;
@@ -142,7 +141,8 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
     for (auto& o : observers_) o->before_events(view);
     // Infusions that end, then rules at visits, then doses.
     schedule.end_infusions(tb, [&](const DoseEvent& e) {
-      for (const auto& [state, fraction] : targets) in_[state] -= e.amount_nmol * fraction / e.duration_day;
+      for (const auto& [state, fraction] : model.dose_targets(e.of))
+        in_[state] -= e.amount_nmol * fraction / e.duration_day;
     });
     while (schedule.visit_due(tb)) {
       schedule.pop_visit();
@@ -158,8 +158,10 @@ void PatientSimulator::solve(Stepper& stepper, Schedule& schedule, const Protoco
         events.held = true;
         continue;
       }
-      given_.push_back(e);
-      for (const auto& [state, fraction] : targets) {
+      // Observers follow the agent's doses (dosing intervals, samples after a dose);
+      // what else the regimen gives (`of:`) only enters the state.
+      if (e.of.empty()) given_.push_back(e);
+      for (const auto& [state, fraction] : model.dose_targets(e.of)) {
         if (e.duration_day > 0) in_[state] += e.amount_nmol * fraction / e.duration_day;
         else y_[state] += e.amount_nmol * fraction;
       }

@@ -6,7 +6,10 @@
 //    is spread uniformly over the body (its defining property; to 1e-12);
 //  - decays per parent decay of the 225Ac and 211At chains, and 211At's alpha energy
 //    per decay against the PRISMAP data sheet (6.785 MeV; within 1 %);
-//  - a hand-computed dose from a time-integrated activity.
+//  - a hand-computed dose from a time-integrated activity;
+//  - the organ sources' data (ICRP 89 blood shares, Shah & Betts 2013 coefficients)
+//    read as published, and sources that would exceed the body's activity are
+//    scaled down to it, the remainder never negative.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -55,7 +58,9 @@ TEST(OrganDosimetry, SelfDoseEstimateAgreesWithPublishedLutetiumTable) {
 
 TEST(OrganDosimetry, RemainderCorrectionReproducesUniformActivity) {
   const ChainEnergy e = chain_energy(library(), "Lu-177", 1000.0);
-  const std::vector<std::string> sources = {"liver", "spleen", "red_marrow", "kidneys"};
+  // The sources of `icsim dosimetry` (red marrow and data/dosimetry/organ_sources.yaml).
+  std::vector<std::string> sources = {"red_marrow"};
+  for (const OrganSource& o : OrganSources::read_default().organs) sources.push_back(o.organ);
   const OrganDosimetry d(phantom(), e, "Lu-177", sources);
   const OrganDosimetry whole(phantom(), e, "Lu-177", {});
   // 1000 MBq*h spread uniformly: each explicit source holds its mass share.
@@ -74,6 +79,32 @@ TEST(OrganDosimetry, RemainderCorrectionReproducesUniformActivity) {
   }
   std::printf("[measured] remainder-of-body correction, uniform activity: largest relative difference %.2e\n", worst);
   EXPECT_LT(worst, 1e-12);
+}
+
+TEST(OrganDosimetry, OrganSourcesReadAsPublished) {
+  const OrganSources o = OrganSources::read_default();
+  std::map<std::string, OrganSource> by;
+  for (const OrganSource& s : o.organs) by[s.organ] = s;
+  ASSERT_EQ(by.count("liver"), 1u);
+  EXPECT_DOUBLE_EQ(by["liver"].blood_fraction, 0.10);           // ICRP 89 Table 2.14
+  EXPECT_NEAR(by["liver"].interstitial_mL, 0.121 * 1800, 1e-9);  // Shah & Betts 2013 x ICRP 89 mass
+  EXPECT_NEAR(by["kidneys"].interstitial_mL, 0.137 * 310, 1e-9);
+  EXPECT_NEAR(by["spleen"].interstitial_mL, 0.128 * 150, 1e-9);
+  EXPECT_NEAR(by["lungs"].interstitial_mL, 0.149 * 500, 1e-9);
+  EXPECT_DOUBLE_EQ(by["heart_contents"].blood_fraction, 0.09);
+  for (const OrganSource& s : o.organs) phantom().mass(s.organ);  // every source is an organ of the phantom
+}
+
+TEST(OrganDosimetry, SourcesNeverExceedTheBody) {
+  const auto fit = with_remainder({{"liver", 30.0}, {"kidneys", 10.0}}, 100.0);
+  EXPECT_DOUBLE_EQ(fit.at("remainder"), 60.0);
+  const auto over = with_remainder({{"liver", 90.0}, {"kidneys", 30.0}}, 60.0);
+  EXPECT_DOUBLE_EQ(over.at("liver") + over.at("kidneys"), 60.0);
+  EXPECT_DOUBLE_EQ(over.at("liver") / over.at("kidneys"), 3.0);  // scaled together
+  EXPECT_DOUBLE_EQ(over.at("remainder"), 0.0);
+  const auto empty = with_remainder({{"liver", 1.0}}, 0.0);
+  EXPECT_DOUBLE_EQ(empty.at("liver"), 0.0);
+  EXPECT_DOUBLE_EQ(empty.at("remainder"), 0.0);
 }
 
 TEST(OrganDosimetry, ChainsDecayWhereTheirParentDid) {

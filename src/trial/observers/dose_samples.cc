@@ -23,7 +23,7 @@ class DoseSamples final : public TableObserver {
     // kind: 0 pre-dose, 1 end of infusion, 2 a time after the dose
     std::vector<std::string> columns = {"dose", "kind", "after_dose_day", "time_day"};
     columns.insert(columns.end(), columns_.begin(), columns_.end());
-    declare_table(info, {"samples", columns, false, "sample", {}, false, ""});
+    declare_table(info, {"samples", columns, false, "sample", {}, false, "", {}});
   }
 
   void begin(const PatientView&, PatientRecord& r) override {

@@ -30,7 +30,8 @@ class Exposure final : public TableObserver {
                          "interval",
                          {},
                          false,
-                         ""});
+                         "",
+                         {}});
     info.statistics.push_back({"first_interval",
                                "first dosing interval",
                                "intervals",

@@ -12,7 +12,7 @@ class HalfLife final : public TableObserver {
  public:
   explicit HalfLife(const Model& m) : f_(m.function("terminal_half_life_day")) {}
   void describe(CohortInfo& info) override {
-    declare_table(info, {"terminal_half_life_day", {"initial", "final"}, true, "row", {}, false, ""});
+    declare_table(info, {"terminal_half_life_day", {"initial", "final"}, true, "row", {}, false, "", {}});
   }
   void begin(const PatientView&, PatientRecord& r) override {
     start_table(r);

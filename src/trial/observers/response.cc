@@ -42,10 +42,12 @@ class ResponseObserver final : public Observer {
                        "row",
                        {},
                        false,
-                       ""};
+                       "",
+                       {}};
     result.levels = {response_levels()};
     result.in_summary = true;
     result.headline = "PR";
+    result.time_to_event = {{"pfs_day", "pfs_censored"}};
     response_index_ = info.tables.size();
     info.tables.push_back(std::make_shared<const TableSchema>(std::move(result)));
     TableSchema visits{"assessments",
@@ -55,7 +57,8 @@ class ResponseObserver final : public Observer {
                        "visit",
                        {},
                        false,
-                       ""};
+                       "",
+                       {}};
     visits.levels.resize(6);
     visits.levels[5] = response_levels();
     visits_index_ = info.tables.size();

@@ -34,7 +34,8 @@ class Windows final : public TableObserver {
                          "window",
                          {},
                          false,
-                         ""});
+                         "",
+                         {}});
     info.statistics.push_back({"windows",
                                "",
                                "windows",
