@@ -50,12 +50,22 @@ DosimetrySink::DosimetrySink(const Scenario& s, DirectoryWriter& files) : s_(s),
                      fmt::format("dosimetry needs a labelled agent: '{}' has no label: {{nuclide: ..., "
                                  "specific_activity: ...}}",
                                  s.agent.id));
+  // The hapten's activity is dosed apart from the agent and has its own kidney
+  // transit: the organ sources below know the antibody's label only.
+  if (s.agent.has_mechanism("pretargeting"))
+    throw InputError(s.file, 0, "agent",
+                     fmt::format("dosimetry of a pretargeted agent ('{}') is not supported yet: the hapten's "
+                                 "activity and kidney transit are outputs of `icsim simulate` "
+                                 "(hapten_plasma_activity_kBq_per_mL, tia_kidney_MBq_h; docs/pretargeting.md)",
+                                 s.agent.id));
   nuclide_ = label->nuclide;
   const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
   const double lambda_per_day = library.get(nuclide_).lambda_per_day;
   lambda_per_h_ = lambda_per_day / 24.0;
   specific_activity_ = s.agent.value("label.specific_activity");
-  disease_ = s.assessment.on;
+  // The tumour's marrow site holds the marrow's fluid (the mechanistic disease only; an
+  // empirical M-protein model has no site, and the blood method stays).
+  disease_ = s.agent.has_mechanism("disease");
   rbe_ = s.agent.has("cellular.alpha_rbe") ? s.agent.value("cellular.alpha_rbe") : radiation::AlphaRbeOptions{}.constant;
   // Daughters counted over 20 half-lives of the label: those of a chain that decay
   // in that time decay where the label did.

@@ -29,6 +29,7 @@
 #include "io/agent_reader.h"
 #include "io/yaml_doc.h"
 #include "model/model.h"
+#include "radiation/free_daughters.h"
 #include "radiation/label.h"
 #include "radiation/nuclide.h"
 #include "radiation/organ_dosimetry.h"
@@ -76,6 +77,13 @@ class Myelosuppression final : public Module {
     // The blood method's plasma volume in the marrow (L, at 1 g/mL); none with a
     // disease, whose marrow site holds the marrow's fluid.
     blood_L_ = agent.has_mechanism("disease") ? 0.0 : phantom.marrow_ecf_fraction * phantom.mass("red_marrow") * 1e-3;
+    // Label on antibody in fluid whose daughters are released keeps only the energy
+    // of what decays before them (icsim dosimetry's in-place share); the free
+    // daughters' own doses to the marrow are not counted (docs/haematology.md).
+    if (label->daughters == LabelOptions::Daughters::kReleased) {
+      const radiation::FreeChain free = radiation::free_chain(library, radiation::FreeDaughterData::shared(), label->nuclide);
+      blood_L_ *= free.in_place_MeV() / free.chain_MeV();
+    }
 
     body_ = b.quantity(names::kBodyActivity);
     site_ = b.quantity(names::kMarrowSiteActivity);
@@ -231,6 +239,7 @@ bool HaematologyOptions::is_valid(std::string* why) const {
 std::vector<ParamSpec> myelosuppression_parameters(const std::string& species) {
   const std::string path = data_file();
   const YAML::Node root = load_yaml_file(path);
+  reject_duplicate_keys(root, path, "");
   const YamlDoc doc(path);
   doc.check_keys(root, "", {"human", "mouse"});
   if (!root[species]) doc.fail(root, species, "no parameter set for this species");

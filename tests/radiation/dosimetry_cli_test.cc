@@ -260,5 +260,15 @@ TEST(DosimetryCommand, AnUnlabelledAgentIsAnInputError) {
   EXPECT_FALSE(std::filesystem::exists(r.dir / "out"));
 }
 
+// The hapten of a pretargeted agent is dosed apart from the agent: its dosimetry is not
+// done yet, and says so (it used to fail on a missing parameter, exit 3).
+TEST(DosimetryCommand, APretargetedAgentIsRefusedWithAReason) {
+  const std::string root = std::string(ICSIM_TEST_DATA_DIR) + "/../..";
+  const test::Cli r = dosimetry_cli("dosimetry-prit", test::slurp(root + "/scenarios/green2014-cd38-prit.yaml"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(test::contains(r.err, "dosimetry of a pretargeted agent")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(r.dir / "out"));
+}
+
 }  // namespace
 }  // namespace icsim

@@ -76,6 +76,11 @@ simulation: {until: 60 d, output_every: 1 d}
   const size_t day = static_cast<size_t>(std::ceil(t_star));
   EXPECT_LT(sink.at(0, day - 1, "tumour_cells"), lethal);
   EXPECT_GE(sink.at(0, day, "tumour_cells"), lethal);
+  // Its M-protein never rises 5 g/L, so IMWG never calls progression: PFS ends at death.
+  const Table& response = sink.patients.at(0).table("response");
+  EXPECT_TRUE(std::isnan(response.at(0, "progression_day")));
+  EXPECT_DOUBLE_EQ(response.at(0, "pfs_day"), std::ceil(t_star));
+  EXPECT_EQ(response.at(0, "pfs_censored"), 0.0);
 }
 
 }  // namespace

@@ -34,6 +34,8 @@ class SurvivalObserver final : public Observer {
     index_ = info.tables.size();
     info.tables.push_back(std::make_shared<const TableSchema>(std::move(t)));
     schema_ = info.tables[index_];
+    for (size_t i = 0; i < info.tables.size(); ++i)
+      if (info.tables[i]->name == "response") response_ = static_cast<int>(i);
   }
 
   void begin(const PatientView& v, PatientRecord& r) override {
@@ -43,12 +45,14 @@ class SurvivalObserver final : public Observer {
     cause_ = 0;
   }
 
+  // A check due exactly now takes this state; one left behind by a step that ended
+  // just after it was taken from that step's dense output (after_step).
   void before_events(const PatientView& v) override {
-    while (alive() && next_ <= v.time() + kEps && next_ <= v.until() + kEps) check(v);
+    while (alive() && std::abs(next_ - v.time()) <= kEps && next_ <= v.until() + kEps) check(v);
   }
 
   void after_step(const StepView& v) override {
-    while (alive() && next_ < v.time() - kEps && next_ > v.previous_time() && next_ <= v.until() + kEps) {
+    while (alive() && next_ < v.time() - kEps && next_ >= v.previous_time() - kEps && next_ <= v.until() + kEps) {
       v.interpolate(next_, tmp_.data());
       check(v.at(next_, tmp_.data()));
     }
@@ -58,10 +62,26 @@ class SurvivalObserver final : public Observer {
     while (alive() && next_ <= v.until() + kEps) check(v);
     const double row[3] = {alive() ? v.until() : death_day_, alive() ? 1.0 : 0.0, static_cast<double>(cause_)};
     r.tables[index_].add_row(row);
+    if (!alive() && response_ >= 0) end_pfs_at_death(r.tables[static_cast<size_t>(response_)]);
   }
 
  private:
   bool alive() const { return cause_ == 0; }
+
+  // Progression-free survival ends at progression or death (IMWG): a death before
+  // progression (or without it) is the event. The response observer, which runs
+  // before this one, wrote its row; pfs_day is its time, pfs_censored its flag.
+  void end_pfs_at_death(Table& response) const {
+    if (response.rows() == 0) return;
+    const int day = response.column("pfs_day"), censored = response.column("pfs_censored");
+    std::vector<double> row(response.values());
+    const bool progressed = row[static_cast<size_t>(censored)] == 0.0;
+    if (progressed && row[static_cast<size_t>(day)] <= death_day_) return;
+    row[static_cast<size_t>(day)] = death_day_;
+    row[static_cast<size_t>(censored)] = 0.0;
+    response.clear();
+    response.add_row(row.data());
+  }
 
   void check(const PatientView& v) {
     for (const DeathCriterion& c : criteria_) {
@@ -81,6 +101,7 @@ class SurvivalObserver final : public Observer {
   std::shared_ptr<const TableSchema> schema_;
   double next_ = 0, death_day_ = 0;
   int cause_ = 0;
+  int response_ = -1;  // the IMWG response table, when the run has one
 };
 
 }  // namespace
