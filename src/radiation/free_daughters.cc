@@ -62,6 +62,9 @@ FreeDaughterData FreeDaughterData::read_file(const std::string& path) {
   doc.require_map(root["release_fraction"], "release_fraction");
   for (const auto& kv : root["release_fraction"]) {
     const std::string nuclide = kv.first.as<std::string>(), key = "release_fraction." + nuclide;
+    // A misspelt nuclide would otherwise leave that nuclide's daughters retained.
+    if (!NuclideLibrary::shared().find(nuclide))
+      doc.fail(kv.second, key, fmt::format("unknown nuclide '{}' (data/nuclides/nuclides.yaml)", nuclide));
     doc.require_map(kv.second, key);
     doc.check_keys(kv.second, key, {"value", "source"});
     const double f = doc.number(kv.second["value"], key + ".value");

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/quantity.h"
 #include "icsim/error.h"
@@ -89,6 +90,10 @@ OrganSources OrganSources::read_file(const std::string& path) {
     OrganSource o;
     o.organ = kv.first.as<std::string>();
     const std::string key = "organs." + o.organ;
+    // The phantoms' source organs: a misspelt one would fail later without a line.
+    static const std::vector<std::string> kOrgans = {"liver", "kidneys", "spleen", "lungs", "heart_contents"};
+    if (std::find(kOrgans.begin(), kOrgans.end(), o.organ) == kOrgans.end())
+      doc.fail(kv.first, key, fmt::format("unknown source organ (one of: {})", fmt::join(kOrgans, ", ")));
     doc.require_map(kv.second, key);
     doc.check_keys(kv.second, key, {"blood_fraction", "abc", "tissue_mass", "catabolism_share"});
     auto value = [&](const char* field) -> const YAML::Node {
