@@ -36,6 +36,7 @@ namespace {
 
 constexpr double kSecondsPerDay = 86400.0;
 constexpr double kFewestCells = 1000.0;
+constexpr double kJoulePerMeV = 1.602176634e-13;
 
 // Per decay of the label, its chain included: S to the nucleus from the cell surface
 // and the cytoplasm, and the cross-fire per Bq/mL, for alpha and low-LET emissions.
@@ -85,6 +86,12 @@ class RadionuclideEffector final : public Effector {
     residualising_ = label->residualising;
     bq_per_nmol_ = mbq_per_nmol(lambda) * 1e6;
     k_ = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"), agent.value("cellular.nucleus_radius"));
+    // Gy per day per (Bq per g): the chain's non-penetrating energy, absorbed where it
+    // is emitted, for the tumour's mean dose.
+    const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
+    mean_dose_factor_ = radiation::chain_energy(library, label->nuclide, 20.0 * std::log(2.0) / lambda).nonpenetrating_MeV() *
+                        kJoulePerMeV * 1e3 * kSecondsPerDay;
+    cell_volume_ = b.param("cellular.cell_volume");
     for (int k = 0; k < t.pools(); ++k) {
       const std::string pool = t.pool_name(k);
       residue_.push_back(b.add_state(pool + ".label_residue", {0.0, 1.0, 0.0}));
@@ -97,6 +104,13 @@ class RadionuclideEffector final : public Effector {
     repair_half_time_ = b.param("cellular.repair_half_time");
     rbe_ = b.param("cellular.alpha_rbe");
     lost_ = b.accumulator("payload.lost", {0.0, 1.0, 0.0});
+    // The tumour as a dosimetry source: the label on and in its cells, integrated in
+    // time, and the mean absorbed dose over its living cells (icsim dosimetry's
+    // organs.tumour).
+    tia_cells_ = b.add_state("tumour.tia_cells");
+    mean_dose_ = b.add_state("tumour.mean_dose");
+    b.add_output({"tia_tumour_cells_MBq_h", [this](const EvalContext& e) { return e.y[tia_cells_] * 24.0; }});
+    b.add_output({"tumour_mean_dose_Gy", [this](const EvalContext& e) { return e.y[mean_dose_]; }});
     // The absorbed dose to the nucleus of a cell of each clone (Gy), in the marrow and
     // at the extramedullary site.
     for (int k = 0; k < t.pools(); ++k) {
@@ -119,6 +133,17 @@ class RadionuclideEffector final : public Effector {
       site_bq_per_mL[layout_.site_of(k)] += pools[k].surface_payload + pools[k].endosome_payload + c.y[residue_[k]];
     for (size_t j = 0; j < layout_.sites.size(); ++j)
       site_bq_per_mL[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
+
+    // The label on and in the tumour's cells (nmol) and their mass (g, at 1 g/mL).
+    double on_cells = 0.0, cells_g = 0.0;
+    for (int k = 0; k < layout_.pools(); ++k) {
+      on_cells += std::max(0.0, pools[k].surface_payload) + std::max(0.0, pools[k].endosome_payload) +
+                  std::max(0.0, c.y[residue_[k]]);
+      cells_g += pools[k].cells * 1e9;
+    }
+    cells_g = std::max(cells_g, kFewestCells) * p[cell_volume_] * 1000.0;
+    dy[tia_cells_] += on_cells * bq_per_nmol_ * 1e-6;
+    dy[mean_dose_] += on_cells * bq_per_nmol_ / cells_g * mean_dose_factor_;
 
     for (int k = 0; k < layout_.pools(); ++k) {
       const PoolView& pool = pools[k];
@@ -158,7 +183,8 @@ class RadionuclideEffector final : public Effector {
  private:
   TumourLayout layout_;
   Coefficients k_;
-  double bq_per_nmol_ = 0;
+  double bq_per_nmol_ = 0, mean_dose_factor_ = 0;
+  int tia_cells_ = -1, mean_dose_ = -1, cell_volume_ = -1;
   bool residualising_ = true;
   std::vector<int> residue_, repair_, dose_;
   int lq_alpha_, lq_beta_, repair_half_time_, rbe_, lost_;

@@ -65,6 +65,9 @@ class DosimetrySink final : public ResultSink {
     std::map<std::string, double> bed_Gy;      // by target with known alpha/beta and repair
     double target_cells_share = 0;             // of the body's integral: label taken in by target cells
     std::map<std::string, std::map<std::string, double>> free_tia_MBq_h;  // by member, region (MBq*h of the member)
+    // With a disease and the radionuclide effector: the label on and in the tumour's
+    // cells, integrated to `until`, and the mean absorbed dose over its living cells.
+    double tumour_tia_MBq_h = -1, tumour_Gy = 0;
   };
   // Activities (MBq) at an output time, or their integrals (MBq*h).
   struct Amounts {

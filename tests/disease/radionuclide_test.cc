@@ -18,6 +18,8 @@
 #include <string>
 
 #include "final_state.h"
+#include "radiation/nuclide.h"
+#include "radiation/organ_dosimetry.h"
 #include "support.h"
 
 namespace icsim {
@@ -70,6 +72,25 @@ TEST(Radionuclide, NoRadiosensitivityNoKill) {
   }
   EXPECT_LT(worst, 1e-6);
   EXPECT_GT(out.at(0, out.info.times.size() - 1, "clone_pos_nucleus_Gy"), 0.1);  // irradiated all the same
+}
+
+// The tumour's mean dose (icsim dosimetry's organs.tumour): with no kill and no growth
+// the cells' mass is constant, so the dose is the chain's non-penetrating energy times
+// the cells' time-integrated activity over their mass.
+TEST(Radionuclide, TumourMeanDoseIsEnergyTimesIntegratedActivityOverMass) {
+  const auto out = run_text(scenario(", lq_alpha: 0 /Gy, lq_beta: 0 /Gy^2"));
+  ASSERT_TRUE(out.patients[0].ok) << out.patients[0].error;
+  const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
+  const double lambda = library.get("Lu-177").lambda_per_day;
+  const double mev = radiation::chain_energy(library, "Lu-177", 20.0 * std::log(2.0) / lambda).nonpenetrating_MeV();
+  const double mass_g = 30.0 * 2.1e10 * 1.4e-12 * 1000.0;  // cells x 1.4 pL, 1 g/mL
+  const size_t last = out.info.times.size() - 1;
+  const double tia_MBq_h = out.at(0, last, "tia_tumour_cells_MBq_h");
+  const double expected = tia_MBq_h * 3600.0 * 1e6 * mev * 1.602176634e-13 / (mass_g * 1e-3);
+  std::printf("[measured] 177Lu tumour mean dose %.6g Gy against %.6g Gy from its integrated activity\n",
+              out.at(0, last, "tumour_mean_dose_Gy"), expected);
+  EXPECT_GT(tia_MBq_h, 0.0);
+  EXPECT_NEAR(out.at(0, last, "tumour_mean_dose_Gy"), expected, 1e-6 * expected);
 }
 
 TEST(Radionuclide, LinearKillFollowsTheNucleusDose) {
