@@ -9,7 +9,9 @@
 #include "icsim/error.h"
 #include "io/number_format.h"
 #include "radiation/label.h"
+#include "population/covariates.h"
 #include "radiation/radiobiology.h"
+#include "trial/regimen.h"
 
 namespace icsim {
 
@@ -50,19 +52,20 @@ DosimetrySink::DosimetrySink(const Scenario& s, DirectoryWriter& files) : s_(s),
                      fmt::format("dosimetry needs a labelled agent: '{}' has no label: {{nuclide: ..., "
                                  "specific_activity: ...}}",
                                  s.agent.id));
-  // The hapten's activity is dosed apart from the agent and has its own kidney
-  // transit: the organ sources below know the antibody's label only.
-  if (s.agent.has_mechanism("pretargeting"))
-    throw InputError(s.file, 0, "agent",
-                     fmt::format("dosimetry of a pretargeted agent ('{}') is not supported yet: the hapten's "
-                                 "activity and kidney transit are outputs of `icsim simulate` "
-                                 "(hapten_plasma_activity_kBq_per_mL, tia_kidney_MBq_h; docs/pretargeting.md)",
-                                 s.agent.id));
   nuclide_ = label->nuclide;
+  // A pretargeted agent's label comes with its hapten, dosed apart from the antibody:
+  // the administered activity is the regimen's hapten doses before `until`.
+  pretargeted_ = s.agent.has_mechanism("pretargeting");
+  if (pretargeted_) {
+    const Covariates c = complete_covariates(s.patient, s.agent.covariate_reference, s.bsa_formula);
+    const double mbq_per_nmol = s.agent.value("pretargeting.hapten.specific_activity");
+    for (const DoseEvent& e : expand_regimen(s.regimen, c, s.agent.molecular_weight))
+      if (e.of == "hapten" && e.time_day <= s.simulation.until_day) hapten_MBq_ += e.amount_nmol * mbq_per_nmol;
+  }
   const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
   const double lambda_per_day = library.get(nuclide_).lambda_per_day;
   lambda_per_h_ = lambda_per_day / 24.0;
-  specific_activity_ = s.agent.value("label.specific_activity");
+  specific_activity_ = pretargeted_ ? 0.0 : s.agent.value("label.specific_activity");
   // The tumour's marrow site holds the marrow's fluid (the mechanistic disease only; an
   // empirical M-protein model has no site, and the blood method stays).
   disease_ = s.agent.has_mechanism("disease");
@@ -95,18 +98,18 @@ std::map<std::string, double> DosimetrySink::sources(const Amounts& a, double pl
   const double marrow_g = phantom_.mass("red_marrow"), ecf = phantom_.marrow_ecf_fraction;
   // With a disease the marrow's fluid is the tumour site's, counted in its activity:
   // the blood method is for a marrow the model does not hold.
-  const double blood_method = disease_ ? 0.0 : a.plasma_per_mL * ecf * marrow_g;
+  const double blood_method = disease_ ? 0.0 : (a.plasma_per_mL + a.hapten_per_mL) * ecf * marrow_g;
   const double kept = in_place_share_;  // antibody outside cells keeps this share of its energy
   std::map<std::string, double> out;
   out["red_marrow"] = blood_method * kept + a.cells + a.tumour - (1.0 - kept) * a.release_marrow;
   for (const radiation::OrganSource& o : organ_sources_.organs) {
     double v = a.plasma_per_mL * (o.blood_fraction * plasma_mL + o.interstitial_mL) * kept +
                o.catabolism_share * a.catabolised;
-    if (o.organ == "kidneys") v += a.free[static_cast<size_t>(Region::kKidneys)];
+    if (o.organ == "kidneys") v += a.free[static_cast<size_t>(Region::kKidneys)] + a.kidney;
     if (o.organ == "liver") v += a.free[static_cast<size_t>(Region::kLiver)];
     out[o.organ] = v;
   }
-  double body = a.body - (1.0 - kept) * a.release;
+  double body = a.body - (1.0 - kept) * a.release + a.hapten + a.kidney;
   for (double f : a.free) body += f;
   return radiation::with_remainder(std::move(out), body);
 }
@@ -150,7 +153,9 @@ void DosimetrySink::add(const PatientRecord& r) {
             tia_cells = column("tia_target_cells_MBq_h"), tia_catabolised = column("tia_catabolised_MBq_h"),
             release = column("release_sites_MBq"), tia_release = column("tia_release_sites_MBq_h"),
             release_marrow = column("release_tumour_marrow_MBq"),
-            tia_release_marrow = column("tia_release_tumour_marrow_MBq_h");
+            tia_release_marrow = column("tia_release_tumour_marrow_MBq_h"),
+            hapten = column("hapten_plasma_activity_kBq_per_mL"), tia_hapten = column("tia_hapten_plasma_MBq_h"),
+            kidney = column("kidney_activity_MBq"), tia_kidney = column("tia_kidney_MBq_h");
   // Free daughters' columns by member and region (-1 where the member's model has none).
   std::vector<std::array<int, radiation::kRegionCount>> free_now, free_tia;
   for (const std::string& member : free_members_) {
@@ -164,9 +169,11 @@ void DosimetrySink::add(const PatientRecord& r) {
     free_now.push_back(now);
     free_tia.push_back(tia);
   }
-  double v1_L = 0.0;
-  for (size_t i = 0; i < info_.parameters.size(); ++i)
+  double v1_L = 0.0, hapten_L = 0.0;
+  for (size_t i = 0; i < info_.parameters.size(); ++i) {
     if (info_.parameters[i] == "disposition.V1") v1_L = r.params[i];
+    if (info_.parameters[i] == "pretargeting.hapten.volume") hapten_L = r.params[i];
+  }
   const double plasma_mL = v1_L * 1000.0;
 
   // Activities at an output row; with `integral`, their time integrals to `until`
@@ -187,6 +194,15 @@ void DosimetrySink::add(const PatientRecord& r) {
     a.body = get(body, tia_body);
     a.release = get(release, tia_release);
     a.release_marrow = get(release_marrow, tia_release_marrow);
+    // A pretargeted label's free hapten (in the extracellular fluid, whose marrow share
+    // the blood method takes) and what the kidneys hold of it.
+    // (tia_hapten_plasma_MBq_h integrates the part in the plasma volume, V1 / Vh of it.)
+    if (hapten >= 0 && hapten_L > 0.0 && v1_L > 0.0) {
+      a.hapten = integral ? value(last, tia_hapten) * hapten_L / v1_L + value(last, hapten) * hapten_L * tail
+                          : value(row, hapten) * hapten_L;
+      a.hapten_per_mL = a.hapten / (hapten_L * 1e3);
+    }
+    a.kidney = get(kidney, tia_kidney);
     for (size_t k = 0; k < free_now.size(); ++k)
       for (size_t g = 0; g < a.free.size(); ++g)
         a.free[g] += get(free_now[k][g], free_tia[k][g]) * free_share_[k];
@@ -217,6 +233,7 @@ void DosimetrySink::add(const PatientRecord& r) {
       d.nucleus_Gy[name.substr(prefix.size(), name.size() - prefix.size() - suffix.size())] =
           value(last, static_cast<int>(i));
   }
+  if (pretargeted_) d.administered_MBq = hapten_MBq_;
   try {
     const Table& intervals = r.table("intervals");
     for (size_t i = 0; i < intervals.rows(); ++i) d.administered_MBq += intervals.at(i, "dose_mg") * specific_activity_;

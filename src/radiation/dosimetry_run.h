@@ -74,6 +74,7 @@ class DosimetrySink final : public ResultSink {
     double plasma_per_mL = 0;  // plasma activity concentration (per mL)
     double catabolised = 0, cells = 0, tumour = 0, body = 0;
     double release = 0, release_marrow = 0;             // label whose daughters are released
+    double hapten = 0, hapten_per_mL = 0, kidney = 0;   // a pretargeted label's free hapten and kidney transit
     std::array<double, radiation::kRegionCount> free{};  // free daughters, as label-decay equivalents
   };
   // Amounts by source organ, "remainder" included (as label-decay equivalents).
@@ -97,6 +98,8 @@ class DosimetrySink final : public ResultSink {
   std::vector<std::string> free_members_;  // by followed member: "Bi-213"
   std::unique_ptr<radiation::OrganDosimetry> mird_;
   double lambda_per_h_ = 0, specific_activity_ = 0, rbe_ = 5;
+  bool pretargeted_ = false;
+  double hapten_MBq_ = 0;  // a pretargeted agent's hapten doses before `until`
   bool disease_ = false;
   std::vector<Doses> doses_;
   std::string rates_;  // dose_rate.csv
