@@ -25,6 +25,7 @@
 #include "model/spec.h"
 #include "pk/conjugate.h"
 #include "radiation/cell_dosimetry.h"
+#include "radiation/free_daughters.h"
 #include "radiation/label.h"
 #include "radiation/nuclide.h"
 #include "radiation/organ_dosimetry.h"
@@ -45,7 +46,9 @@ struct Coefficients {
   double cross_alpha = 0, cross_low = 0;
 };
 
-Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L, double nucleus_radius_um) {
+// `parent_only`: the label's own decays, without its daughters.
+Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L, double nucleus_radius_um,
+                                bool parent_only = false) {
   const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
   const double lambda = library.get(nuclide).lambda_per_day;
   const radiation::ChainEnergy chain = radiation::chain_energy(library, nuclide, 20.0 * std::log(2.0) / lambda);
@@ -59,7 +62,7 @@ Coefficients chain_coefficients(const std::string& nuclide, double cell_volume_L
   if (!cell.is_valid(&why)) throw std::logic_error("cellular: " + why);  // checked at input
   Coefficients c;
   for (const auto& [member, decays] : chain.decays) {
-    if (decays < 1e-9 || !emissions.find(member)) continue;
+    if (decays < 1e-9 || !emissions.find(member) || (parent_only && member != nuclide)) continue;
     const radiation::NuclideEmissions& e = emissions.get(member);
     const radiation::NucleusSValues s = radiation::nucleus_s_values(e, cell, alpha, electron);
     const auto cross = radiation::crossfire_per_concentration(e, s, cell, std::numeric_limits<double>::infinity(),
@@ -86,6 +89,25 @@ class RadionuclideEffector final : public Effector {
     residualising_ = label->residualising;
     bq_per_nmol_ = mbq_per_nmol(lambda) * 1e6;
     k_ = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"), agent.value("cellular.nucleus_radius"));
+    // Label on antibody in the site's fluid or on the cells' surface whose daughters
+    // are released by recoil (label.daughters: released): the label's own decays,
+    // and a fraction 1 - f of its daughters' (f the released fraction). Label inside
+    // cells keeps its daughters. Exact when the first daughter is followed (225Ac,
+    // 212Pb: free_daughters.yaml), the case the release model has.
+    released_ = k_;
+    if (label->daughters == LabelOptions::Daughters::kReleased) {
+      const radiation::FreeChain free =
+          radiation::free_chain(radiation::NuclideLibrary::shared(), radiation::FreeDaughterData::shared(), label->nuclide);
+      if (!free.empty()) {
+        const Coefficients own = chain_coefficients(label->nuclide, agent.value("cellular.cell_volume"),
+                                                    agent.value("cellular.nucleus_radius"), true);
+        const double kept = 1.0 - free.release_fraction;
+        auto mix = [&](double own_v, double all) { return own_v + kept * (all - own_v); };
+        released_ = {mix(own.surface_alpha, k_.surface_alpha), mix(own.surface_low, k_.surface_low),
+                     k_.cytoplasm_alpha,                       k_.cytoplasm_low,
+                     mix(own.cross_alpha, k_.cross_alpha),     mix(own.cross_low, k_.cross_low)};
+      }
+    }
     // Gy per day per (Bq per g): the chain's non-penetrating energy, absorbed where it
     // is emitted, for the tumour's mean dose.
     const radiation::NuclideLibrary& library = radiation::NuclideLibrary::shared();
@@ -126,13 +148,18 @@ class RadionuclideEffector final : public Effector {
            double* hazard) const override {
     const double* p = c.p;
     const double mu = std::log(2.0) / p[repair_half_time_];
-    // Activity concentration of each site (Bq/mL): its fluid and all its cells.
-    double site_bq_per_mL[2] = {0.0, 0.0};
-    for (size_t j = 0; j < layout_.sites.size(); ++j) site_bq_per_mL[j] = sites[j].fluid_payload;
-    for (int k = 0; k < layout_.pools(); ++k)
-      site_bq_per_mL[layout_.site_of(k)] += pools[k].surface_payload + pools[k].endosome_payload + c.y[residue_[k]];
-    for (size_t j = 0; j < layout_.sites.size(); ++j)
-      site_bq_per_mL[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
+    // Activity concentration of each site (Bq/mL): its fluid and cell surfaces (whose
+    // label may release its daughters) and the inside of its cells (which keeps them).
+    double outside[2] = {0.0, 0.0}, inside[2] = {0.0, 0.0};
+    for (size_t j = 0; j < layout_.sites.size(); ++j) outside[j] = sites[j].fluid_payload;
+    for (int k = 0; k < layout_.pools(); ++k) {
+      outside[layout_.site_of(k)] += pools[k].surface_payload;
+      inside[layout_.site_of(k)] += pools[k].endosome_payload + c.y[residue_[k]];
+    }
+    for (size_t j = 0; j < layout_.sites.size(); ++j) {
+      outside[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
+      inside[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
+    }
 
     // The label on and in the tumour's cells (nmol) and their mass (g, at 1 g/mL).
     double on_cells = 0.0, cells_g = 0.0;
@@ -148,7 +175,7 @@ class RadionuclideEffector final : public Effector {
     for (int k = 0; k < layout_.pools(); ++k) {
       const PoolView& pool = pools[k];
       const double cells = pool.cells * 1e9, residue = c.y[residue_[k]];
-      const double conc = site_bq_per_mL[layout_.site_of(k)];
+      const double out = outside[layout_.site_of(k)], in = inside[layout_.site_of(k)];
       // Bq per cell. A pool of fewer than kFewestCells is gone: its label is shared as
       // if it had that many, so that round-off in two vanishing amounts cannot make a
       // per-cell activity, and a hazard, without bound.
@@ -157,9 +184,13 @@ class RadionuclideEffector final : public Effector {
       const double cytoplasm = (std::max(0.0, pool.endosome_payload) + std::max(0.0, residue)) * per_cell;
       // Gy/day.
       const double alpha_rate =
-          (surface * k_.surface_alpha + cytoplasm * k_.cytoplasm_alpha + conc * k_.cross_alpha) * kSecondsPerDay;
+          (surface * released_.surface_alpha + cytoplasm * k_.cytoplasm_alpha + out * released_.cross_alpha +
+           in * k_.cross_alpha) *
+          kSecondsPerDay;
       const double low_rate =
-          (surface * k_.surface_low + cytoplasm * k_.cytoplasm_low + conc * k_.cross_low) * kSecondsPerDay;
+          (surface * released_.surface_low + cytoplasm * k_.cytoplasm_low + out * released_.cross_low +
+           in * k_.cross_low) *
+          kSecondsPerDay;
       const double g = c.y[repair_[k]];
       hazard[k] = radiation::alpha_hazard_per_day(p[lq_alpha_], p[rbe_], alpha_rate) +
                   radiation::lq_hazard_per_day(p[lq_alpha_], p[lq_beta_], low_rate, g);
@@ -182,7 +213,7 @@ class RadionuclideEffector final : public Effector {
 
  private:
   TumourLayout layout_;
-  Coefficients k_;
+  Coefficients k_, released_;  // whole chain; label outside cells with released daughters
   double bq_per_nmol_ = 0, mean_dose_factor_ = 0;
   int tia_cells_ = -1, mean_dose_ = -1, cell_volume_ = -1;
   bool residualising_ = true;

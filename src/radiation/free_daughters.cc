@@ -289,11 +289,18 @@ class FreeDaughters final : public Module {
 
   // The conjugate pools are known once every mechanism is built.
   void link(ModelBuilder& b) override {
-    for (const auto& pool : b.conjugate_pools()) {
+    auto take = [&](const std::vector<int>& pool) {
       if (pool.size() < 2) throw std::logic_error("a labelled conjugate has species 0 (unlabelled) and 1 (labelled)");
       release_.push_back(pool[1]);
       if (b.state_names()[static_cast<size_t>(pool[1])].rfind("tumour.marrow.", 0) == 0) marrow_.push_back(pool[1]);
-    }
+    };
+    for (const auto& pool : b.conjugate_pools()) take(pool);
+    // Conjugate bound to the tumour's cell surfaces releases its daughters as it does
+    // in fluid (with quasi-equilibrium binding it is part of the site's pool anyway);
+    // inside the cells (endosomes) they stay.
+    for (const auto& pool : b.cell_conjugates())
+      if (!pool.empty() && b.state_names()[static_cast<size_t>(pool[0])].find(".complex.") != std::string::npos)
+        take(pool);
     if (!marrow_.empty()) {
       tia_release_marrow_ = b.add_state("label.tia_release_tumour_marrow");
       b.add_output(
