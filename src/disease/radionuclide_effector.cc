@@ -150,23 +150,20 @@ class RadionuclideEffector final : public Effector {
     const double mu = std::log(2.0) / p[repair_half_time_];
     // Activity concentration of each site (Bq/mL): its fluid and cell surfaces (whose
     // label may release its daughters) and the inside of its cells (which keeps them).
-    double outside[2] = {0.0, 0.0}, inside[2] = {0.0, 0.0};
+    // With them, in the same pass, the label on and in the tumour's cells (nmol) and
+    // their mass (g, at 1 g/mL) for the tumour's mean dose.
+    double outside[2] = {0.0, 0.0}, inside[2] = {0.0, 0.0}, on_cells = 0.0, cells_g = 0.0;
     for (size_t j = 0; j < layout_.sites.size(); ++j) outside[j] = sites[j].fluid_payload;
     for (int k = 0; k < layout_.pools(); ++k) {
       outside[layout_.site_of(k)] += pools[k].surface_payload;
       inside[layout_.site_of(k)] += pools[k].endosome_payload + c.y[residue_[k]];
+      on_cells += std::max(0.0, pools[k].surface_payload) + std::max(0.0, pools[k].endosome_payload) +
+                  std::max(0.0, c.y[residue_[k]]);
+      cells_g += pools[k].cells * 1e9;
     }
     for (size_t j = 0; j < layout_.sites.size(); ++j) {
       outside[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
       inside[j] *= bq_per_nmol_ / (sites[j].volume_L * 1000.0);
-    }
-
-    // The label on and in the tumour's cells (nmol) and their mass (g, at 1 g/mL).
-    double on_cells = 0.0, cells_g = 0.0;
-    for (int k = 0; k < layout_.pools(); ++k) {
-      on_cells += std::max(0.0, pools[k].surface_payload) + std::max(0.0, pools[k].endosome_payload) +
-                  std::max(0.0, c.y[residue_[k]]);
-      cells_g += pools[k].cells * 1e9;
     }
     cells_g = std::max(cells_g, kFewestCells) * p[cell_volume_] * 1000.0;
     dy[tia_cells_] += on_cells * bq_per_nmol_ * 1e-6;

@@ -73,12 +73,11 @@ class Decay final : public Module {
     v1_ = b.param("disposition.V1");
     body_q_ = b.add_quantity(names::kBodyActivity);
     marrow_site_q_ = b.add_quantity(names::kMarrowSiteActivity);
+    tumour_marrow_q_ = b.add_quantity("label.tumour_marrow_activity");
     plasma_q_ = b.add_quantity(names::kPlasmaActivity);
     b.add_output({"plasma_activity_kBq_per_mL",
                   [this](const EvalContext& c) { return c.y[central_] * mbq_per_unit_ * 1e3 / (c.p[v1_] * 1e3); }});
-    b.add_output({"body_activity_MBq", [this](const EvalContext& c) {
-                    return activity(c.y, kAnywhere) + retained(c.y, lost_) + retained(c.y, internalised_);
-                  }});
+    b.add_output({"body_activity_MBq", [this](const EvalContext& c) { return c.q[body_q_]; }});
     b.add_output({"tumour_activity_MBq", [this](const EvalContext& c) {
                     return activity(c.y, kTumourMarrow) + activity(c.y, kTumourElsewhere);
                   }});
@@ -115,7 +114,7 @@ class Decay final : public Module {
     const bool elsewhere = std::count(where_.begin(), where_.end(), kTumourElsewhere) > 0;
     if (elsewhere) {
       tia_tumour_marrow_ = b.add_state("label.tia_tumour_marrow");
-      b.add_output({"tumour_marrow_activity_MBq", [this](const EvalContext& c) { return activity(c.y, kTumourMarrow); }});
+      b.add_output({"tumour_marrow_activity_MBq", [this](const EvalContext& c) { return c.q[tumour_marrow_q_]; }});
       b.add_output({"tia_tumour_marrow_MBq_h",
                     [this](const EvalContext& c) { return c.y[tia_tumour_marrow_] * kHoursPerDay; }});
     }
@@ -123,10 +122,12 @@ class Decay final : public Module {
 
   const char* name() const override { return "label_decay"; }
 
+  // Computed once per evaluation: the right-hand side and the outputs read them.
   void derive(EvalContext& c) const override {
     const double target_cells = retained(c.y, internalised_);
     c.q[body_q_] = activity(c.y, kAnywhere) + retained(c.y, lost_) + target_cells;
-    c.q[marrow_site_q_] = activity(c.y, kTumourMarrow) + target_cells;
+    c.q[tumour_marrow_q_] = activity(c.y, kTumourMarrow);
+    c.q[marrow_site_q_] = c.q[tumour_marrow_q_] + target_cells;
     c.q[plasma_q_] = c.y[central_] * mbq_per_unit_ / c.p[v1_];
   }
   double fastest_rate(const double*) const override { return lambda_; }
@@ -152,8 +153,8 @@ class Decay final : public Module {
     add_if(dy, decayed_, decayed);
     const double catabolised = retained(c.y, lost_), target_cells = retained(c.y, internalised_);
     dy[tia_plasma_] += c.y[central_] * mbq_per_unit_;
-    const double marrow = activity(c.y, kTumourMarrow);
-    dy[tia_body_] += activity(c.y, kAnywhere) + catabolised + target_cells;
+    const double marrow = c.q[tumour_marrow_q_];
+    dy[tia_body_] += c.q[body_q_];
     dy[tia_tumour_] += marrow + activity(c.y, kTumourElsewhere);
     if (tia_tumour_marrow_ >= 0) dy[tia_tumour_marrow_] += marrow;
     dy[tia_catabolised_] += catabolised;
@@ -193,7 +194,7 @@ class Decay final : public Module {
   std::vector<Place> where_, residue_where_;
   std::vector<int> residues_;
   int tia_tumour_marrow_ = -1;
-  int body_q_ = -1, marrow_site_q_ = -1, plasma_q_ = -1;
+  int body_q_ = -1, marrow_site_q_ = -1, plasma_q_ = -1, tumour_marrow_q_ = -1;
   int central_ = -1, decayed_ = -1, tia_plasma_ = -1, tia_body_ = -1, tia_tumour_ = -1, tia_catabolised_ = -1,
       tia_target_cells_ = -1, lost_ = -1, internalised_ = -1, v1_ = -1;
 };
